@@ -1,0 +1,22 @@
+// The `migration-guard` command tree (commander): global options and one module per command.
+import { Command } from 'commander';
+import { readFileSync } from 'node:fs';
+import { registerCommands } from './commands/index.js';
+
+function packageVersion(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+/** Builds the program; commands are registered from src/cli/commands/. */
+export function buildProgram(): Command {
+  const program = new Command('migration-guard')
+    .description("Keeps a Django project's models, migrations and MySQL/MariaDB database in step.")
+    .version(packageVersion())
+    .option('--config <file>', 'configuration file (default: migration-guard.config.json or package.json "migrationGuard", searched upwards)')
+    .option('-C, --cwd <dir>', 'run as if started in <dir>')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride();
+  registerCommands(program);
+  return program;
+}

@@ -1,0 +1,82 @@
+// Runs the project's manage.py with the project's Python; the only place that spawns Django.
+import { execa, type Options, type Result } from 'execa';
+import { UserError } from '../errors.js';
+import type { ResolvedConfig } from '../config/load-config.js';
+
+export interface ManagePyOptions {
+  /** Extra environment (e.g. a scratch database name in the project's own variables). */
+  env?: NodeJS.ProcessEnv;
+  /** Stream the child's output to ours (migrate's progress), instead of capturing it. */
+  live?: boolean;
+  /** Run against a different checkout (e.g. a snapshot of the staged tree). */
+  projectRoot?: string;
+  managePy?: string;
+  timeoutMs?: number;
+}
+
+// --fake marks migrations applied without changing the schema: the database then lies about itself.
+const FORBIDDEN_FLAGS = ['--fake', '--fake-initial'];
+
+/** The environment a Django child gets: ours, the settings module when configured, unbuffered output. */
+export function djangoEnv(config: ResolvedConfig, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    ...(config.settingsModule ? { DJANGO_SETTINGS_MODULE: config.settingsModule } : {}),
+    PYTHONUNBUFFERED: '1',
+    PYTHONDONTWRITEBYTECODE: '1',
+    ...extra,
+  };
+}
+
+/** Runs `python manage.py <args>`; never rejects on a non-zero exit (callers interpret exit codes). */
+export async function runManagePy(config: ResolvedConfig, args: string[], options: ManagePyOptions = {}): Promise<Result> {
+  const forbidden = args.find((arg) => FORBIDDEN_FLAGS.includes(arg.split('=')[0]!));
+  if (forbidden) {
+    throw new UserError(`migration-guard never runs migrate with ${forbidden}: it records migrations as applied without changing the schema, so the database and django_migrations stop agreeing.`, {
+      fix: 'Run the migration for real (after a backup: migration-guard backup), or fix the schema first and let migrate apply it.',
+    });
+  }
+  const execaOptions: Options = {
+    cwd: options.projectRoot ?? config.projectRoot,
+    env: djangoEnv(config, options.env),
+    extendEnv: false,
+    reject: false,
+    timeout: options.timeoutMs,
+    stdin: 'ignore',
+    ...(options.live ? { stdout: 'inherit', stderr: 'inherit' } : { all: true }),
+  };
+  try {
+    return await execa(config.python.path, [options.managePy ?? config.managePy, ...args], execaOptions);
+  } catch (error) {
+    throw new UserError(`Could not start Python (${config.python.path}, chosen from ${config.python.source}): ${(error as Error).message}`, {
+      fix: 'Create the virtualenv (python3 -m venv .venv && .venv/bin/pip install -r requirements.txt) or set "python" in the config.',
+      cause: error,
+    });
+  }
+}
+
+/** Django's version under the project's Python, or an explanation of why Python/Django cannot run. */
+export async function probeDjango(config: ResolvedConfig): Promise<{ ok: true; version: string } | { ok: false; problem: string }> {
+  try {
+    const result = await execa(config.python.path, ['-c', 'import django; print(django.get_version())'], { reject: false, env: djangoEnv(config), extendEnv: false, timeout: 30_000 });
+    if (result.exitCode === 0) return { ok: true, version: result.stdout.trim() };
+    const lastLine = result.stderr.trim().split('\n').pop() ?? '';
+    return { ok: false, problem: `${config.python.path} cannot import Django (${lastLine})` };
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    return { ok: false, problem: code === 'ENOENT' ? `${config.python.path} does not exist` : `${config.python.path} failed: ${(error as Error).message}` };
+  }
+}
+
+/** Whether the settings module imports and Django sets up with it; the last error line otherwise. */
+export async function probeSettings(config: ResolvedConfig): Promise<{ ok: true; installedApps: number } | { ok: false; problem: string }> {
+  const script = 'import django; django.setup(); from django.conf import settings; print(len(settings.INSTALLED_APPS))';
+  try {
+    const result = await execa(config.python.path, ['-c', script], { cwd: config.projectRoot, reject: false, env: djangoEnv(config), extendEnv: false, timeout: 60_000 });
+    if (result.exitCode === 0) return { ok: true, installedApps: Number(result.stdout.trim()) };
+    const lastLine = result.stderr.trim().split('\n').pop() ?? `exit code ${result.exitCode}`;
+    return { ok: false, problem: lastLine };
+  } catch (error) {
+    return { ok: false, problem: (error as Error).message };
+  }
+}

@@ -1,0 +1,44 @@
+// Finds and reads an app's migration modules from disk, choosing files the way Django's loader does.
+import { access, readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { parseMigrationSource } from './migration-parser.js';
+import type { ParsedMigration } from './migration-types.js';
+
+/** Absolute paths of the migration modules in a migrations/ package, sorted; [] when Django would see none. */
+export async function listMigrationFiles(migrationsDir: string): Promise<string[]> {
+  // Django 3.2 treats a migrations/ without __init__.py (a namespace package) as "no migrations".
+  if (!(await exists(path.join(migrationsDir, '__init__.py')))) return [];
+  const entries = await readdir(migrationsDir, { withFileTypes: true });
+  const files = entries
+    .filter((entry) => (entry.isFile() || entry.isSymbolicLink()) && isMigrationModuleFileName(entry.name))
+    .map((entry) => path.join(migrationsDir, entry.name));
+  return files.sort(); // a stable order; the graph sorts keys Django's way itself
+}
+
+/** Whether a file name in migrations/ is a module Django loads as a migration. */
+export function isMigrationModuleFileName(fileName: string): boolean {
+  if (!fileName.endsWith('.py')) return false;
+  const moduleName = fileName.slice(0, -3);
+  // pkgutil.iter_modules skips names with dots; Django skips __init__ and names starting _ or ~.
+  return moduleName !== '' && !moduleName.includes('.') && moduleName[0] !== '_' && moduleName[0] !== '~';
+}
+
+/** Reads and parses every migration of one app; throws MigrationParseError for an unreadable file. */
+export async function loadAppMigrations(app: string, migrationsDir: string): Promise<ParsedMigration[]> {
+  const files = await listMigrationFiles(migrationsDir);
+  return Promise.all(
+    files.map(async (file) => {
+      const source = await readFile(file, 'utf8');
+      return parseMigrationSource(app, path.basename(file, '.py'), file, source);
+    }),
+  );
+}
+
+async function exists(file: string): Promise<boolean> {
+  try {
+    await access(file);
+    return true;
+  } catch {
+    return false;
+  }
+}

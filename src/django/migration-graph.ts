@@ -1,0 +1,614 @@
+// Django's migration graph built from parsed migration files, replicating Django 3.2's
+// MigrationLoader.build_graph (django/db/migrations/loader.py) and MigrationGraph
+// (django/db/migrations/graph.py): same edges, same squash handling, same orderings.
+import type { MigrationDependency, MigrationKey, ParsedMigration } from './migration-types.js';
+
+export interface MigrationGraphOptions {
+  /** Applied migrations as 'app.name' (the rows of django_migrations). Without it, nothing is applied. */
+  applied?: ReadonlySet<string>;
+  /** Settings read by swappable dependencies, e.g. { AUTH_USER_MODEL: 'accounts.User' }; AUTH_USER_MODEL defaults to 'auth.User'. */
+  settings?: Readonly<Record<string, string>>;
+  /** Guarded app labels, to include apps without any migration; apps of the given migrations are always guarded. */
+  apps?: Iterable<string>;
+}
+
+/** A dependency on an app outside the guarded set: kept for reporting, not an edge (such apps are not parsed). */
+export interface ExternalDependency {
+  from: MigrationKey;
+  file: string;
+  via: 'dependencies' | 'run_before';
+  /** The name may be '__first__' or '__latest__', which only Django can resolve for an unparsed app. */
+  target: MigrationKey;
+  /** The setting a swappable dependency was resolved through. */
+  setting?: string;
+}
+
+/** A dependency Django could not resolve; Django refuses to load such a graph (NodeNotFoundError). */
+export type MissingDependency =
+  | { kind: 'migration'; from: MigrationKey; file: string; via: 'dependencies' | 'run_before'; missing: MigrationKey }
+  | { kind: 'setting'; from: MigrationKey; file: string; setting: string };
+
+/** An app with more than one leaf ("Conflicting migrations detected" in Django). */
+export interface MigrationConflict {
+  app: string;
+  leaves: string[];
+}
+
+/** Migrations of one app that share a number prefix (e.g. two 0007_*), squashes of each other aside. */
+export interface DuplicateMigrationNumber {
+  app: string;
+  number: string;
+  names: string[];
+}
+
+/** What became of one squashed migration: used (it stands in for `replaces`) or not (partially applied). */
+export interface SquashReplacement {
+  squashed: MigrationKey;
+  replaces: MigrationKey[];
+  applied: 'all' | 'none' | 'partial';
+  used: boolean;
+}
+
+/** Asking the graph something it cannot answer: an unknown node, or a plan through a cycle. */
+export class MigrationGraphError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'MigrationGraphError';
+  }
+}
+
+/** The 'app.name' form of a key, as used for applied sets. */
+export function migrationId(key: MigrationKey): string {
+  return `${key.app}.${key.name}`;
+}
+
+/** Python's str ordering (by code point; JavaScript's `<` compares UTF-16 units). */
+export function comparePythonStrings(a: string, b: string): number {
+  if (a === b) return 0;
+  const length = Math.min(a.length, b.length);
+  for (let i = 0; i < length; i++) {
+    let x = a.charCodeAt(i);
+    let y = b.charCodeAt(i);
+    if (x !== y) {
+      // Surrogates (astral code points) must sort after U+E000..U+FFFF.
+      if (x >= 0xd800 && y >= 0xd800) {
+        x = x >= 0xe000 ? x - 0x800 : x + 0x2000;
+        y = y >= 0xe000 ? y - 0x800 : y + 0x2000;
+      }
+      return x - y;
+    }
+  }
+  return a.length - b.length;
+}
+
+/** Orders keys as Python orders (app_label, name) tuples. */
+export function compareMigrationKeys(a: MigrationKey, b: MigrationKey): number {
+  return comparePythonStrings(a.app, b.app) || comparePythonStrings(a.name, b.name);
+}
+
+type Via = 'dependencies' | 'run_before';
+
+interface GraphNode {
+  readonly key: MigrationKey;
+  readonly id: string;
+  /** null for a dummy node: a key something points at that is not on disk. */
+  readonly migration: ParsedMigration | null;
+  readonly parents: Set<GraphNode>;
+  readonly children: Set<GraphNode>;
+  /** For dummy nodes: who referenced the missing key. */
+  readonly referencedBy: { migration: ParsedMigration; via: Via }[];
+  sortedParents?: GraphNode[];
+}
+
+/** A dependency target after resolving swappable settings; null when the setting is unknown. */
+type Target = (MigrationKey & { setting?: string }) | null;
+
+function compareNodes(a: GraphNode, b: GraphNode): number {
+  return compareMigrationKeys(a.key, b.key);
+}
+
+function isFirstOrLatest(name: string): boolean {
+  return name === '__first__' || name === '__latest__';
+}
+
+/** The migration graph of the guarded apps, with Django's queries and the problems found while building it. */
+export class MigrationGraph {
+  private readonly nodeMap = new Map<string, GraphNode>();
+  private readonly guardedApps: Set<string>;
+  private readonly settings: Readonly<Record<string, string>>;
+  private readonly appliedIds: Set<string>;
+  private readonly migrations: readonly ParsedMigration[];
+  private readonly external: ExternalDependency[] = [];
+  private readonly missing: MissingDependency[] = [];
+  private readonly squashes: SquashReplacement[] = [];
+  private readonly replacedByMap = new Map<string, MigrationKey>();
+  private nodesByApp = new Map<string, GraphNode[]>();
+  private readonly leafCache = new Map<string, GraphNode[]>();
+  private readonly rootCache = new Map<string, GraphNode[]>();
+  private readonly cycleFound: MigrationKey[] | null;
+
+  constructor(migrations: readonly ParsedMigration[], options: MigrationGraphOptions = {}) {
+    this.migrations = migrations;
+    this.guardedApps = new Set(options.apps ?? []);
+    for (const migration of migrations) this.guardedApps.add(migration.app);
+    this.settings = { AUTH_USER_MODEL: 'auth.User', ...options.settings };
+    this.appliedIds = new Set(options.applied ?? []);
+
+    const targets = new Map<ParsedMigration, Target[]>();
+    for (const migration of migrations) {
+      this.addNode(migration);
+      targets.set(migration, migration.dependencies.map((dependency) => this.resolveSetting(dependency, migration)));
+    }
+    this.indexNodesByApp();
+    // As Django: same-app edges first, so that __first__/__latest__ of other apps find the right nodes.
+    for (const migration of migrations) this.addInternalDependencies(migration, targets.get(migration)!);
+    for (const migration of migrations) this.addExternalDependencies(migration, targets.get(migration)!);
+    this.leafCache.clear();
+    this.rootCache.clear();
+    this.applyReplacements();
+    this.collectMissingAndDropDummies();
+    this.indexNodesByApp();
+    this.cycleFound = this.findCycle();
+  }
+
+  // ----- Queries (graph.py) -------------------------------------------------------------------
+
+  /** Leaf nodes (no child in their own app), sorted as Django's leaf_nodes(). */
+  leaves(app?: string): MigrationKey[] {
+    return this.keysOf(app, (a) => this.leafNodes(a));
+  }
+
+  /** Root nodes (no parent in their own app), sorted as Django's root_nodes(). */
+  roots(app?: string): MigrationKey[] {
+    return this.keysOf(app, (a) => this.rootNodes(a));
+  }
+
+  /** Every migration in the graph (after squash replacement), sorted. */
+  nodes(app?: string): MigrationKey[] {
+    return this.keysOf(app, (a) => this.nodesByApp.get(a) ?? []);
+  }
+
+  /** Whether the migration is a node of the graph (replaced migrations are not, once their squash is used). */
+  has(key: MigrationKey): boolean {
+    return this.nodeMap.has(migrationId(key));
+  }
+
+  /** The parsed file of a node of the graph. */
+  get(key: MigrationKey): ParsedMigration | undefined {
+    return this.nodeMap.get(migrationId(key))?.migration ?? undefined;
+  }
+
+  /** Direct dependencies of a node in the graph, sorted. */
+  parentsOf(key: MigrationKey): MigrationKey[] {
+    return this.sortedParents(this.node(key)).map((node) => node.key);
+  }
+
+  /** Direct dependents of a node in the graph, sorted. */
+  childrenOf(key: MigrationKey): MigrationKey[] {
+    return [...this.node(key).children].sort(compareNodes).map((node) => node.key);
+  }
+
+  /** What must be applied to reach `key`, ending with it: Django's forwards_plan (iterative_dfs). */
+  forwardsPlan(key: MigrationKey): MigrationKey[] {
+    return this.iterativeDfs(this.node(key), new Set()).map((node) => node.key);
+  }
+
+  /** What `migrate` with no arguments runs on an empty database (executor.migration_plan over all leaves). */
+  migratePlan(): MigrationKey[] {
+    return this.executorPlan(new Set());
+  }
+
+  /** What `migrate` with no arguments runs on the database whose applied set the graph was built with. */
+  pendingPlan(): MigrationKey[] {
+    return this.executorPlan(new Set(this.appliedIds));
+  }
+
+  /** Applied as Django's loader counts it: a squash is applied when all it replaces are. */
+  isApplied(key: MigrationKey): boolean {
+    return this.appliedIds.has(migrationId(key));
+  }
+
+  /** The squashed migration standing in for `key`, when `key` was replaced by it in this graph. */
+  replacedBy(key: MigrationKey): MigrationKey | undefined {
+    return this.replacedByMap.get(migrationId(key));
+  }
+
+  /** Whether `key` is a squashed migration's replaced migration that the squash stands in for. */
+  isSquashedReplacement(key: MigrationKey): boolean {
+    return this.replacedByMap.has(migrationId(key));
+  }
+
+  /** Every squashed migration and whether it is used, in key order. */
+  replacements(): SquashReplacement[] {
+    return this.squashes.map((squash) => ({ ...squash, replaces: [...squash.replaces] }));
+  }
+
+  // ----- Findings ----------------------------------------------------------------------------
+
+  /** Apps with more than one leaf, as Django's detect_conflicts(). */
+  conflicts(): MigrationConflict[] {
+    const result: MigrationConflict[] = [];
+    for (const app of this.sortedApps()) {
+      const leaves = this.leafNodes(app);
+      if (leaves.length > 1) result.push({ app, leaves: leaves.map((node) => node.key.name) });
+    }
+    return result;
+  }
+
+  /** Per app, migration files sharing a number prefix; a squash and the migrations it replaces do not count. */
+  duplicateNumbers(): DuplicateMigrationNumber[] {
+    const groups = new Map<string, ParsedMigration[]>();
+    for (const migration of this.migrations) {
+      const number = /^\d+/.exec(migration.name)?.[0];
+      if (number === undefined) continue;
+      const groupKey = `${migration.app}\0${number}`;
+      const group = groups.get(groupKey);
+      if (group) group.push(migration);
+      else groups.set(groupKey, [migration]);
+    }
+    const result: DuplicateMigrationNumber[] = [];
+    for (const group of groups.values()) {
+      if (group.length < 2) continue;
+      const replacedInGroup = new Set(
+        group.flatMap((migration) => migration.replaces.filter((key) => key.app === migration.app).map((key) => key.name)),
+      );
+      const standalone = group.filter((migration) => !replacedInGroup.has(migration.name));
+      if (standalone.length < 2) continue;
+      const first = group[0]!;
+      result.push({
+        app: first.app,
+        number: /^\d+/.exec(first.name)![0],
+        names: group.map((migration) => migration.name).sort(comparePythonStrings),
+      });
+    }
+    return result.sort((a, b) => comparePythonStrings(a.app, b.app) || comparePythonStrings(a.number, b.number));
+  }
+
+  /** Dependencies (and run_before) within the guarded apps that point at migrations not on disk. */
+  missingDependencies(): MissingDependency[] {
+    return [...this.missing];
+  }
+
+  /** Dependencies on apps outside the guarded set. */
+  externalDependencies(): ExternalDependency[] {
+    return [...this.external];
+  }
+
+  /** One dependency cycle (Django's CircularDependencyError), or null. */
+  cycle(): MigrationKey[] | null {
+    return this.cycleFound ? [...this.cycleFound] : null;
+  }
+
+  // ----- Building (loader.py build_graph) ----------------------------------------------------
+
+  private addNode(migration: ParsedMigration): void {
+    const id = migrationId(migration);
+    if (this.nodeMap.has(id)) throw new MigrationGraphError(`Migration ${id} is given twice`);
+    this.nodeMap.set(id, this.newNode({ app: migration.app, name: migration.name }, migration));
+  }
+
+  private newNode(key: MigrationKey, migration: ParsedMigration | null): GraphNode {
+    return { key, id: migrationId(key), migration, parents: new Set(), children: new Set(), referencedBy: [] };
+  }
+
+  // swappable_dependency(value) is (value.split('.', 1)[0], '__first__').
+  private resolveSetting(dependency: MigrationDependency, migration: ParsedMigration): Target {
+    switch (dependency.kind) {
+      case 'migration':
+        return { app: dependency.app, name: dependency.name };
+      case 'first':
+        return { app: dependency.app, name: '__first__' };
+      case 'latest':
+        return { app: dependency.app, name: '__latest__' };
+      case 'swappable': {
+        const value = this.settings[dependency.setting];
+        if (value === undefined) {
+          this.missing.push({ kind: 'setting', from: keyOf(migration), file: migration.file, setting: dependency.setting });
+          return null;
+        }
+        return { app: value.split('.')[0]!, name: '__first__', setting: dependency.setting };
+      }
+    }
+  }
+
+  private addInternalDependencies(migration: ParsedMigration, targets: Target[]): void {
+    for (const target of targets) {
+      // Same-app __first__ is ignored (Django #22325); same-app __latest__ becomes a missing node, as in Django.
+      if (target && target.app === migration.app && target.name !== '__first__') {
+        this.addDependency(migration, migration, target, 'dependencies');
+      }
+    }
+    // Django adds same-app run_before edges with the external ones, in an order that varies from run to
+    // run; adding them here keeps __first__/__latest__ resolution deterministic.
+    for (const child of migration.runBefore) {
+      if (child.app === migration.app && !isFirstOrLatest(child.name)) {
+        this.addDependency(migration, child, migration, 'run_before');
+      }
+    }
+  }
+
+  private addExternalDependencies(migration: ParsedMigration, targets: Target[]): void {
+    for (const target of targets) {
+      if (!target || target.app === migration.app) continue;
+      const parent = this.checkKey(target, migration, 'dependencies');
+      if (parent) this.addDependency(migration, migration, parent, 'dependencies');
+    }
+    for (const child of migration.runBefore) {
+      if (child.app === migration.app) continue;
+      const resolved = this.checkKey(child, migration, 'run_before');
+      if (resolved) this.addDependency(migration, resolved, migration, 'run_before');
+    }
+  }
+
+  // loader.check_key for another app's key: __first__ / __latest__ become that app's first root / leaf.
+  private checkKey(target: MigrationKey & { setting?: string }, migration: ParsedMigration, via: Via): MigrationKey | null {
+    if (!this.guardedApps.has(target.app)) {
+      this.external.push({
+        from: keyOf(migration),
+        file: migration.file,
+        via,
+        target: { app: target.app, name: target.name },
+        ...(target.setting !== undefined ? { setting: target.setting } : {}),
+      });
+      return null;
+    }
+    if (!isFirstOrLatest(target.name)) return target;
+    // A guarded app without migrations is ignored, as with ignore_no_migrations.
+    const candidates = target.name === '__first__' ? this.rootNodes(target.app) : this.leafNodes(target.app);
+    return candidates[0]?.key ?? null;
+  }
+
+  // graph.add_dependency(skip_validation=True): unknown keys become dummy nodes.
+  private addDependency(migration: ParsedMigration, child: MigrationKey, parent: MigrationKey, via: Via): void {
+    const childNode = this.nodeOrDummy(child, migration, via);
+    const parentNode = this.nodeOrDummy(parent, migration, via);
+    childNode.parents.add(parentNode);
+    parentNode.children.add(childNode);
+  }
+
+  private nodeOrDummy(key: MigrationKey, migration: ParsedMigration, via: Via): GraphNode {
+    const id = migrationId(key);
+    let node = this.nodeMap.get(id);
+    if (!node) {
+      node = this.newNode({ app: key.app, name: key.name }, null);
+      this.nodeMap.set(id, node);
+    }
+    if (!node.migration) node.referencedBy.push({ migration, via });
+    return node;
+  }
+
+  // Squashed migrations are used when all or none of what they replace is applied (loader.build_graph).
+  private applyReplacements(): void {
+    const squashed = this.migrations.filter((migration) => migration.replaces.length > 0).sort(compareMigrationKeys);
+    for (const migration of squashed) {
+      const id = migrationId(migration);
+      const statuses = migration.replaces.map((key) => this.appliedIds.has(migrationId(key)));
+      const all = statuses.every(Boolean);
+      const none = !statuses.some(Boolean);
+      if (all) this.appliedIds.add(id);
+      else this.appliedIds.delete(id);
+      let used = false;
+      if (all || none) used = this.removeReplacedNodes(id, migration.replaces);
+      else this.removeReplacementNode(id, migration.replaces); // partially applied (#25945)
+      if (used) for (const key of migration.replaces) this.replacedByMap.set(migrationId(key), keyOf(migration));
+      this.squashes.push({
+        squashed: keyOf(migration),
+        replaces: migration.replaces.map((key) => ({ app: key.app, name: key.name })),
+        applied: all ? 'all' : none ? 'none' : 'partial',
+        used,
+      });
+    }
+  }
+
+  // graph.remove_replaced_nodes: dependents of the replaced nodes point at the replacement instead.
+  private removeReplacedNodes(replacementId: string, replacedKeys: MigrationKey[]): boolean {
+    const replacement = this.nodeMap.get(replacementId);
+    if (!replacement) return false; // Django raises NodeNotFoundError; only nested squashes get here.
+    const replaced = new Set(replacedKeys.map(migrationId));
+    for (const replacedId of replaced) {
+      const node = this.nodeMap.get(replacedId);
+      if (!node) continue;
+      this.nodeMap.delete(replacedId);
+      for (const child of node.children) {
+        child.parents.delete(node);
+        // No edges between replaced nodes and the replacement: that would make it depend on itself.
+        if (!replaced.has(child.id)) {
+          replacement.children.add(child);
+          child.parents.add(replacement);
+        }
+      }
+      for (const parent of node.parents) {
+        parent.children.delete(node);
+        if (!replaced.has(parent.id)) {
+          replacement.parents.add(parent);
+          parent.children.add(replacement);
+        }
+      }
+    }
+    return true;
+  }
+
+  // graph.remove_replacement_node: the squash goes; its dependents move to the last replaced node(s).
+  private removeReplacementNode(replacementId: string, replacedKeys: MigrationKey[]): void {
+    const replacement = this.nodeMap.get(replacementId);
+    if (!replacement) return;
+    this.nodeMap.delete(replacementId);
+    const replacedNodes = new Set<GraphNode>();
+    const parentsOfReplaced = new Set<GraphNode>();
+    for (const key of replacedKeys) {
+      const node = this.nodeMap.get(migrationId(key));
+      if (!node) continue;
+      replacedNodes.add(node);
+      for (const parent of node.parents) parentsOfReplaced.add(parent);
+    }
+    for (const parent of parentsOfReplaced) replacedNodes.delete(parent);
+    for (const child of replacement.children) {
+      child.parents.delete(replacement);
+      for (const node of replacedNodes) {
+        node.children.add(child);
+        child.parents.add(node);
+      }
+    }
+    for (const parent of replacement.parents) parent.children.delete(replacement);
+  }
+
+  // Django raises on any dummy node left (validate_consistency); we report them and drop them so the
+  // rest of the graph can still be queried.
+  private collectMissingAndDropDummies(): void {
+    const dummies = [...this.nodeMap.values()].filter((node) => !node.migration).sort(compareNodes);
+    for (const dummy of dummies) {
+      const seen = new Set<string>();
+      for (const { migration, via } of dummy.referencedBy) {
+        const seenKey = `${migrationId(migration)}\0${via}`;
+        if (seen.has(seenKey)) continue;
+        seen.add(seenKey);
+        this.missing.push({ kind: 'migration', from: keyOf(migration), file: migration.file, via, missing: dummy.key });
+      }
+      for (const parent of dummy.parents) parent.children.delete(dummy);
+      for (const child of dummy.children) child.parents.delete(dummy);
+      this.nodeMap.delete(dummy.id);
+    }
+  }
+
+  private indexNodesByApp(): void {
+    const byApp = new Map<string, GraphNode[]>();
+    for (const node of this.nodeMap.values()) {
+      if (!node.migration) continue;
+      const list = byApp.get(node.key.app);
+      if (list) list.push(node);
+      else byApp.set(node.key.app, [node]);
+    }
+    for (const list of byApp.values()) list.sort(compareNodes);
+    this.nodesByApp = byApp;
+  }
+
+  // graph.ensure_not_cyclic, as a finding: a depth-first search over children.
+  private findCycle(): MigrationKey[] | null {
+    const done = new Set<GraphNode>();
+    const onPath = new Set<GraphNode>();
+    for (const app of this.sortedApps()) {
+      for (const start of this.nodesByApp.get(app)!) {
+        if (done.has(start)) continue;
+        const path: { node: GraphNode; children: Iterator<GraphNode> }[] = [{ node: start, children: start.children.values() }];
+        onPath.add(start);
+        while (path.length > 0) {
+          const top = path[path.length - 1]!;
+          const next = top.children.next();
+          if (next.done) {
+            onPath.delete(top.node);
+            done.add(top.node);
+            path.pop();
+          } else if (onPath.has(next.value)) {
+            const from = path.findIndex((entry) => entry.node === next.value);
+            return path.slice(from).map((entry) => entry.node.key);
+          } else if (!done.has(next.value)) {
+            onPath.add(next.value);
+            path.push({ node: next.value, children: next.value.children.values() });
+          }
+        }
+      }
+    }
+    return null;
+  }
+
+  // ----- Internals of the queries ------------------------------------------------------------
+
+  private node(key: MigrationKey): GraphNode {
+    const node = this.nodeMap.get(migrationId(key));
+    if (!node) throw new MigrationGraphError(`Node ${migrationId(key)} is not a valid node`);
+    return node;
+  }
+
+  private sortedApps(): string[] {
+    return [...this.nodesByApp.keys()].sort(comparePythonStrings);
+  }
+
+  private keysOf(app: string | undefined, nodesOfApp: (app: string) => GraphNode[]): MigrationKey[] {
+    const apps = app === undefined ? this.sortedApps() : [app];
+    return apps.flatMap((a) => nodesOfApp(a).map((node) => node.key));
+  }
+
+  private leafNodes(app: string): GraphNode[] {
+    let leaves = this.leafCache.get(app);
+    if (!leaves) {
+      leaves = (this.nodesByApp.get(app) ?? []).filter((node) => !hasSameAppNeighbour(node, node.children));
+      this.leafCache.set(app, leaves);
+    }
+    return leaves;
+  }
+
+  private rootNodes(app: string): GraphNode[] {
+    let roots = this.rootCache.get(app);
+    if (!roots) {
+      roots = (this.nodesByApp.get(app) ?? []).filter((node) => !hasSameAppNeighbour(node, node.parents));
+      this.rootCache.set(app, roots);
+    }
+    return roots;
+  }
+
+  private sortedParents(node: GraphNode): GraphNode[] {
+    node.sortedParents ??= [...node.parents].sort(compareNodes);
+    return node.sortedParents;
+  }
+
+  // graph.iterative_dfs, forwards. Nodes in `alreadyPlanned` count as visited: their ancestors are
+  // planned too, so skipping them leaves the order of everything else unchanged.
+  private iterativeDfs(start: GraphNode, alreadyPlanned: ReadonlySet<GraphNode>): GraphNode[] {
+    const visited: GraphNode[] = [];
+    const visitedSet = new Set<GraphNode>();
+    const expanded = new Set<GraphNode>();
+    const stackNodes: GraphNode[] = [start];
+    const stackProcessed: boolean[] = [false];
+    while (stackNodes.length > 0) {
+      const node = stackNodes.pop()!;
+      const processed = stackProcessed.pop()!;
+      if (visitedSet.has(node) || alreadyPlanned.has(node)) continue;
+      if (processed) {
+        visitedSet.add(node);
+        visited.push(node);
+        continue;
+      }
+      // In a DAG a node is expanded once; a second time means a cycle, where Django would loop forever.
+      if (expanded.has(node)) {
+        throw new MigrationGraphError(`Circular dependency through ${node.id}: no forwards plan exists`);
+      }
+      expanded.add(node);
+      stackNodes.push(node);
+      stackProcessed.push(true);
+      for (const parent of this.sortedParents(node)) {
+        stackNodes.push(parent);
+        stackProcessed.push(false);
+      }
+    }
+    return visited;
+  }
+
+  // executor.migration_plan(graph.leaf_nodes()): forwards plans of the leaves, minus what is applied.
+  private executorPlan(applied: Set<string>): MigrationKey[] {
+    const plan: MigrationKey[] = [];
+    const planned = new Set<GraphNode>();
+    for (const app of this.sortedApps()) {
+      for (const leaf of this.leafNodes(app)) {
+        // An applied leaf would be a backwards target; a leaf has no same-app children, so nothing to undo.
+        if (applied.has(leaf.id)) continue;
+        for (const node of this.iterativeDfs(leaf, planned)) {
+          planned.add(node);
+          if (!applied.has(node.id)) {
+            applied.add(node.id);
+            plan.push(node.key);
+          }
+        }
+      }
+    }
+    return plan;
+  }
+}
+
+function hasSameAppNeighbour(node: GraphNode, neighbours: Set<GraphNode>): boolean {
+  for (const neighbour of neighbours) if (neighbour.key.app === node.key.app) return true;
+  return false;
+}
+
+function keyOf(migration: MigrationKey): MigrationKey {
+  return { app: migration.app, name: migration.name };
+}

@@ -1,0 +1,88 @@
+// The checks `doctor` runs on a checkout, each returning an outcome and the command that fixes a failure.
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { execa } from 'execa';
+import type { ResolvedConfig } from '../config/load-config.js';
+import { resolveConnectionSettings, describeConnection } from '../db/connection-settings.js';
+import { probeDjango, probeSettings } from '../django/manage-py.js';
+import { readProjectStatus } from '../status/project-status.js';
+import { UserError } from '../errors.js';
+
+export type CheckState = 'ok' | 'warn' | 'fail' | 'skipped';
+
+export interface CheckOutcome {
+  name: string;
+  state: CheckState;
+  detail: string;
+  fix?: string;
+}
+
+/** Runs every check in order; later checks are skipped when what they need failed. */
+export async function runDoctorChecks(config: ResolvedConfig, env: NodeJS.ProcessEnv): Promise<CheckOutcome[]> {
+  const outcomes: CheckOutcome[] = [];
+  outcomes.push({ name: 'configuration', state: 'ok', detail: `${config.configFile ?? 'defaults (no config file)'}; role ${config.role} (from ${config.roleSource})` });
+  outcomes.push(await checkHooks(config.repoRoot));
+  outcomes.push({ name: 'manage.py', state: 'ok', detail: path.relative(config.repoRoot, config.managePy) || config.managePy });
+  outcomes.push({
+    name: 'guarded apps',
+    state: config.apps.length ? 'ok' : 'warn',
+    detail: config.apps.length ? config.apps.map((app) => app.label).join(', ') : 'no app with a migrations/ package was found',
+    ...(config.apps.length ? {} : { fix: 'Set "apps" in the config, e.g. "apps": ["catalog", "orders"]' }),
+  });
+
+  const django = await probeDjango(config);
+  outcomes.push(
+    django.ok
+      ? { name: 'python and django', state: 'ok', detail: `${config.python.path} (${config.python.source}), Django ${django.version}` }
+      : { name: 'python and django', state: 'fail', detail: django.problem, fix: 'python3 -m venv .venv && .venv/bin/pip install -r requirements.txt   (or set "python" in the config)' },
+  );
+  if (django.ok) {
+    const settings = await probeSettings(config);
+    outcomes.push(
+      settings.ok
+        ? { name: 'settings', state: 'ok', detail: `${config.settingsModule ?? '(from manage.py)'} loads, ${settings.installedApps} installed apps` }
+        : { name: 'settings', state: 'fail', detail: `${config.settingsModule ?? 'settings'} does not load: ${settings.problem}`, fix: 'Set "settingsModule" in the config, and the environment variables the settings read (see the error).' },
+    );
+  } else {
+    outcomes.push({ name: 'settings', state: 'skipped', detail: 'needs Python with Django' });
+  }
+
+  let connection;
+  try {
+    connection = resolveConnectionSettings(config.raw, env, config.configFile ?? '(defaults)');
+  } catch (error) {
+    outcomes.push({ name: 'database', state: 'fail', detail: (error as Error).message, fix: (error as UserError).fix });
+    outcomes.push({ name: 'migrations', state: 'skipped', detail: 'needs the database' });
+    return outcomes;
+  }
+  try {
+    const status = await readProjectStatus(config, connection);
+    outcomes.push({ name: 'database', state: 'ok', detail: `connected to ${describeConnection(connection)}` });
+    outcomes.push(migrationsOutcome(status.verdict, status.totals, config.role));
+  } catch (error) {
+    outcomes.push({ name: 'database', state: 'fail', detail: (error as Error).message, fix: (error as UserError).fix });
+    outcomes.push({ name: 'migrations', state: 'skipped', detail: 'needs the database' });
+  }
+  return outcomes;
+}
+
+function migrationsOutcome(verdict: string, totals: { applied: number; pending: number; appliedMissingOnDisk: number }, role: string): CheckOutcome {
+  const migrate = role === 'development' ? 'python manage.py migrate' : 'migration-guard deploy';
+  if (verdict === 'in-sync') return { name: 'migrations', state: 'ok', detail: `all ${totals.applied} applied` };
+  if (verdict === 'pending') return { name: 'migrations', state: 'warn', detail: `${totals.pending} not applied yet`, fix: migrate };
+  return { name: 'migrations', state: 'fail', detail: `${totals.appliedMissingOnDisk} applied in the database but missing in the code (database ahead)`, fix: 'migration-guard status   (it names them and how to roll them back)' };
+}
+
+async function checkHooks(repoRoot: string): Promise<CheckOutcome> {
+  const result = await execa('git', ['config', '--get', 'core.hooksPath'], { cwd: repoRoot, reject: false });
+  const hooksPath = result.stdout.trim();
+  const preCommit = path.join(repoRoot, '.husky', 'pre-commit');
+  const installed = existsSync(preCommit) && readFileSync(preCommit, 'utf8').includes('migration-guard');
+  if (!installed) {
+    return { name: 'git hooks', state: 'fail', detail: '.husky/pre-commit does not call migration-guard', fix: 'npx migration-guard install' };
+  }
+  if (hooksPath !== '.husky/_') {
+    return { name: 'git hooks', state: 'fail', detail: hooksPath ? `core.hooksPath is "${hooksPath}", not .husky/_` : 'core.hooksPath is not set: git does not run the hooks in this clone', fix: 'npm install   (its "prepare" script runs husky, which sets core.hooksPath)' };
+  }
+  return { name: 'git hooks', state: 'ok', detail: 'installed (core.hooksPath = .husky/_)' };
+}
