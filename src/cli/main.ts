@@ -3,4 +3,4 @@
 import { buildProgram } from './program.js';
 import { runMain } from './run-main.js';
 
-await runMain(buildProgram());
+await runMain(await buildProgram());

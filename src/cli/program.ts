@@ -8,8 +8,8 @@ function packageVersion(): string {
   return pkg.version;
 }
 
-/** Builds the program; commands are registered from src/cli/commands/. */
-export function buildProgram(): Command {
+/** Builds the program for `argv`; commands are registered from src/cli/commands/. */
+export async function buildProgram(argv: readonly string[] = process.argv): Promise<Command> {
   const program = new Command('migration-guard')
     .description("Keeps a Django project's models, migrations and MySQL/MariaDB database in step.")
     .version(packageVersion())
@@ -17,6 +17,6 @@ export function buildProgram(): Command {
     .option('-C, --cwd <dir>', 'run as if started in <dir>')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
-  registerCommands(program);
+  await registerCommands(program, argv);
   return program;
 }

@@ -3,4 +3,5 @@
 import { buildProgram } from './program.js';
 import { runMain } from './run-main.js';
 
-await runMain(buildProgram(), [process.argv[0]!, process.argv[1]!, 'restore-from-prod', ...process.argv.slice(2)]);
+const argv = [process.argv[0]!, process.argv[1]!, 'restore-from-prod', ...process.argv.slice(2)];
+await runMain(await buildProgram(argv), argv);

@@ -12,6 +12,10 @@ export interface ManagePyOptions {
   projectRoot?: string;
   managePy?: string;
   timeoutMs?: number;
+  /** Aborting it terminates the child (e.g. on Ctrl-C, before a scratch database is dropped). */
+  cancelSignal?: AbortSignal;
+  /** Called with the child's pid as soon as it has started (deploy journals it, to detect an orphaned migrate). */
+  onSpawn?: (pid: number) => void;
 }
 
 // --fake marks migrations applied without changing the schema: the database then lies about itself.
@@ -42,11 +46,14 @@ export async function runManagePy(config: ResolvedConfig, args: string[], option
     extendEnv: false,
     reject: false,
     timeout: options.timeoutMs,
+    cancelSignal: options.cancelSignal,
     stdin: 'ignore',
     ...(options.live ? { stdout: 'inherit', stderr: 'inherit' } : { all: true }),
   };
   try {
-    return await execa(config.python.path, [options.managePy ?? config.managePy, ...args], execaOptions);
+    const child = execa(config.python.path, [options.managePy ?? config.managePy, ...args], execaOptions);
+    if (child.pid !== undefined) options.onSpawn?.(child.pid);
+    return await child;
   } catch (error) {
     throw new UserError(`Could not start Python (${config.python.path}, chosen from ${config.python.source}): ${(error as Error).message}`, {
       fix: 'Create the virtualenv (python3 -m venv .venv && .venv/bin/pip install -r requirements.txt) or set "python" in the config.',
@@ -60,7 +67,8 @@ export async function probeDjango(config: ResolvedConfig): Promise<{ ok: true; v
   try {
     const result = await execa(config.python.path, ['-c', 'import django; print(django.get_version())'], { reject: false, env: djangoEnv(config), extendEnv: false, timeout: 30_000 });
     if (result.exitCode === 0) return { ok: true, version: result.stdout.trim() };
-    const lastLine = result.stderr.trim().split('\n').pop() ?? '';
+    if ((result as { code?: string }).code === 'ENOENT') return { ok: false, problem: `${config.python.path} does not exist` };
+    const lastLine = result.stderr.trim().split('\n').pop() || result.shortMessage;
     return { ok: false, problem: `${config.python.path} cannot import Django (${lastLine})` };
   } catch (error) {
     const code = (error as { code?: string }).code;

@@ -1,0 +1,61 @@
+// Benchmark: `migration-guard status` vs `python3 manage.py showmigrations`, side by side in one run,
+// on a generated project of 50 apps × 100 migrations against a database with all of them recorded.
+// Run: npm run build && npx tsx scripts/bench/status.ts
+import { appendFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { execa } from 'execa';
+import mysql from 'mysql2/promise';
+import { startThrowawayMariaDB } from '../../src/sandbox/throwaway-mariadb.js';
+import { generateDjangoProject } from '../../test/helpers/generate-django-project.js';
+import { MigrationGraph } from '../../src/django/migration-graph.js';
+import { loadAppMigrations } from '../../src/django/migration-files.js';
+import { median, timeRuns } from './timing.js';
+
+const APPS = 50;
+const PER_APP = 100;
+const RUNS = Number(process.env.BENCH_RUNS ?? 7);
+const cli = path.resolve('dist/cli/main.js');
+
+const sandbox = await mkdtemp(path.join(os.tmpdir(), 'mg-bench-status-'));
+const server = await startThrowawayMariaDB();
+try {
+  const project = await generateDjangoProject(path.join(sandbox, 'proj'), { apps: APPS, migrationsPerApp: PER_APP });
+  // Point the generated settings at the throwaway server through environment variables.
+  const settingsFile = path.join(project.dir, ...project.settingsModule.split('.')) + '.py';
+  await appendFile(settingsFile, `\nimport os\nDATABASES = {'default': {'ENGINE': 'django.db.backends.mysql', 'NAME': os.environ['BENCH_DB'], 'USER': os.environ['BENCH_USER'], 'PASSWORD': os.environ['BENCH_PASSWORD'], 'HOST': '127.0.0.1', 'PORT': os.environ['BENCH_PORT']}}\n`);
+  await writeFile(path.join(project.dir, 'migration-guard.config.json'), JSON.stringify({ python: '/usr/bin/python3', settingsModule: project.settingsModule, database: { env: { name: 'BENCH_DB', user: 'BENCH_USER', password: 'BENCH_PASSWORD', port: 'BENCH_PORT', host: 'BENCH_HOST' } } }));
+
+  // Record every migration as applied (what `migrate` would leave), in plan order.
+  const appLabels = project.apps;
+  const migrations = (await Promise.all(appLabels.map((app) => loadAppMigrations(app, path.join(project.dir, app, 'migrations'))))).flat();
+  const plan = new MigrationGraph(migrations, {}).migratePlan();
+  const connection = await mysql.createConnection({ host: server.host, port: server.port, user: server.admin.user, password: server.admin.password });
+  await connection.query('CREATE DATABASE bench');
+  await connection.query('CREATE TABLE bench.django_migrations (id int AUTO_INCREMENT PRIMARY KEY, app varchar(255) NOT NULL, name varchar(255) NOT NULL, applied datetime(6) NOT NULL)');
+  // migrate records a squash's replaced migrations, then the squash itself.
+  const byId = new Map(migrations.map((migration) => [`${migration.app}.${migration.name}`, migration]));
+  const rows = plan.flatMap((key) => [...(byId.get(`${key.app}.${key.name}`)?.replaces ?? []), key].map((row) => [row.app, row.name, new Date()]));
+  await connection.query('INSERT INTO bench.django_migrations (app, name, applied) VALUES ?', [rows]);
+  await connection.end();
+
+  const env = { ...process.env, BENCH_DB: 'bench', BENCH_USER: server.admin.user, BENCH_PASSWORD: server.admin.password, BENCH_PORT: String(server.port), BENCH_HOST: '127.0.0.1' };
+  const ours = await timeRuns(RUNS, async () => {
+    const result = await execa(process.execPath, [cli, 'status'], { cwd: project.dir, env, reject: false });
+    if (result.exitCode !== 0) throw new Error(`status failed: ${result.stderr || result.stdout}`);
+  });
+  const django = await timeRuns(RUNS, async () => {
+    await execa('/usr/bin/python3', ['manage.py', 'showmigrations'], { cwd: project.dir, env });
+  });
+  const report = {
+    project: `${APPS} apps × ${PER_APP} migrations (${plan.length} applied)`,
+    runs: RUNS,
+    statusMedianMs: Math.round(median(ours)),
+    showmigrationsMedianMs: Math.round(median(django)),
+    speedup: Number((median(django) / median(ours)).toFixed(1)),
+  };
+  console.log(JSON.stringify(report, null, 2));
+} finally {
+  await server.stop();
+  await rm(sandbox, { recursive: true, force: true });
+}

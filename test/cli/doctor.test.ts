@@ -1,0 +1,67 @@
+// `doctor` on a fresh clone of the fixture project: what it lacks, each with its fix.
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
+import { createFixtureRepo, runCli, type FixtureRepo } from '../helpers/fixture-project.js';
+
+interface Outcome {
+  name: string;
+  state: string;
+  detail: string;
+  fix?: string;
+}
+
+let repo: FixtureRepo;
+let db: TestDatabase;
+
+beforeAll(async () => {
+  repo = await createFixtureRepo();
+  db = await createTestDatabase('doctor');
+});
+afterAll(async () => {
+  await db?.drop();
+  await repo?.remove();
+});
+
+async function doctor(env: Record<string, string> = db.env) {
+  const result = await runCli(['doctor', '--json'], { cwd: repo.dir, env });
+  return { exitCode: result.exitCode, outcomes: JSON.parse(result.stdout) as Outcome[] };
+}
+
+const byName = (outcomes: Outcome[], name: string) => outcomes.find((outcome) => outcome.name === name)!;
+
+describe('migration-guard doctor', () => {
+  it('on a new clone: Django, settings and database pass; missing hooks and pending migrations come with their fixes', async () => {
+    const { exitCode, outcomes } = await doctor();
+    expect(exitCode).toBe(1);
+    expect(byName(outcomes, 'python and django')).toMatchObject({ state: 'ok', detail: expect.stringContaining('Django 3.2') });
+    expect(byName(outcomes, 'settings')).toMatchObject({ state: 'ok' });
+    expect(byName(outcomes, 'database')).toMatchObject({ state: 'ok', detail: expect.stringContaining(db.settings.database) });
+    expect(byName(outcomes, 'git hooks')).toMatchObject({ state: 'fail', fix: 'npx migration-guard install' });
+    expect(byName(outcomes, 'migrations')).toMatchObject({ state: 'warn', detail: '5 not applied yet', fix: 'python manage.py migrate' });
+  });
+
+  it('names the broken interpreter and skips what needs it', async () => {
+    const configFile = path.join(repo.dir, 'migration-guard.config.json');
+    const config = JSON.parse(await repo.git('show', 'HEAD:migration-guard.config.json')) as Record<string, unknown>;
+    await writeFile(configFile, JSON.stringify({ ...config, python: '/nonexistent/venv/bin/python' }));
+    try {
+      const { exitCode, outcomes } = await doctor();
+      expect(exitCode).toBe(1);
+      expect(byName(outcomes, 'python and django')).toMatchObject({ state: 'fail', detail: '/nonexistent/venv/bin/python does not exist', fix: expect.stringContaining('venv') });
+      expect(byName(outcomes, 'settings').state).toBe('skipped');
+    } finally {
+      await writeFile(configFile, JSON.stringify(config, null, 2));
+    }
+  });
+
+  it('reports wrong credentials with host, port and user, without the password', async () => {
+    const { outcomes } = await doctor({ ...db.env, HCAT_PASSWORD: 'definitely-wrong-pw' });
+    const database = byName(outcomes, 'database');
+    expect(database.state).toBe('fail');
+    expect(database.detail).toContain(`as user "${db.settings.user}"`);
+    expect(JSON.stringify(outcomes)).not.toContain('definitely-wrong-pw');
+    expect(byName(outcomes, 'migrations').state).toBe('skipped');
+  });
+});

@@ -1,0 +1,118 @@
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config/load-config.js';
+import { ConfigError, UserError } from '../../src/errors.js';
+
+let dir: string;
+
+async function write(relative: string, content: string): Promise<void> {
+  const file = path.join(dir, relative);
+  await mkdir(path.dirname(file), { recursive: true });
+  await writeFile(file, content);
+}
+
+async function djangoSkeleton(): Promise<void> {
+  await write('manage.py', "import os\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', 'mysite.settings')\n");
+  await write('mysite/__init__.py', '');
+  await write('mysite/settings.py', "AUTH_USER_MODEL = 'accounts.User'\n");
+  for (const app of ['accounts', 'shop']) {
+    await write(`${app}/__init__.py`, '');
+    await write(`${app}/migrations/__init__.py`, '');
+  }
+  // Third-party code with migrations must never be guarded.
+  await write('.venv/pyvenv.cfg', 'home = /usr/bin\n');
+  await write('.venv/lib/python3.11/site-packages/thirdparty/__init__.py', '');
+  await write('.venv/lib/python3.11/site-packages/thirdparty/migrations/__init__.py', '');
+  await write('vendor/env/pyvenv.cfg', '');
+  await write('vendor/env/lib/other/__init__.py', '');
+  await write('vendor/env/lib/other/migrations/__init__.py', '');
+  await write('node_modules/pkg/app/__init__.py', '');
+  await write('node_modules/pkg/app/migrations/__init__.py', '');
+}
+
+beforeEach(async () => {
+  dir = await mkdtemp(path.join(os.tmpdir(), 'mg-config-'));
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('loadConfig', () => {
+  it('discovers manage.py, the settings module, AUTH_USER_MODEL and first-party apps only', async () => {
+    await djangoSkeleton();
+    await write('migration-guard.config.json', '{}');
+    const config = loadConfig({ cwd: path.join(dir, 'shop'), env: {} });
+    expect(config.repoRoot).toBe(dir);
+    expect(config.managePy).toBe(path.join(dir, 'manage.py'));
+    expect(config.settingsModule).toBe('mysite.settings');
+    expect(config.authUserModel).toBe('accounts.User');
+    expect(config.apps.map((app) => app.label)).toEqual(['accounts', 'shop']);
+    expect(config.role).toBe('development');
+  });
+
+  it('reads the migrationGuard key of package.json', async () => {
+    await djangoSkeleton();
+    await write('package.json', JSON.stringify({ name: 'site', migrationGuard: { role: 'staging', apps: ['shop'] } }));
+    const config = loadConfig({ cwd: dir, env: {} });
+    expect(config.configFile).toBe(path.join(dir, 'package.json'));
+    expect(config.role).toBe('staging');
+    expect(config.apps.map((app) => app.label)).toEqual(['shop']);
+  });
+
+  it('lets MIGRATION_GUARD_ROLE override the role and rejects an unknown one', async () => {
+    await djangoSkeleton();
+    await write('migration-guard.config.json', '{"role": "development"}');
+    expect(loadConfig({ cwd: dir, env: { MIGRATION_GUARD_ROLE: 'production' } }).role).toBe('production');
+    expect(() => loadConfig({ cwd: dir, env: { MIGRATION_GUARD_ROLE: 'prod' } })).toThrow(/MIGRATION_GUARD_ROLE.*"prod".*development, staging, production/);
+  });
+
+  it('names the key, the file and a right example for a wrong value', async () => {
+    await djangoSkeleton();
+    await write('migration-guard.config.json', '{"role": "live"}');
+    let error: unknown;
+    try {
+      loadConfig({ cwd: dir, env: {} });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const configError = error as ConfigError;
+    expect(configError.message).toContain('"role"');
+    expect(configError.message).toContain(path.join(dir, 'migration-guard.config.json'));
+    expect(configError.fix).toContain('"role": "development"');
+  });
+
+  it('rejects unknown keys and unknown apps by name', async () => {
+    await djangoSkeleton();
+    await write('migration-guard.config.json', '{"aps": ["shop"]}');
+    expect(() => loadConfig({ cwd: dir, env: {} })).toThrow(/"aps" is not a known setting/);
+    await write('migration-guard.config.json', '{"apps": ["billing"]}');
+    expect(() => loadConfig({ cwd: dir, env: {} })).toThrow(/"billing".*found: accounts, shop/);
+  });
+
+  it('says how to fix invalid JSON and a missing configuration', async () => {
+    await write('migration-guard.config.json', '{"role": ');
+    expect(() => loadConfig({ cwd: dir, env: {} })).toThrow(/is not valid JSON/);
+    await rm(path.join(dir, 'migration-guard.config.json'));
+    const empty = await mkdtemp(path.join(os.tmpdir(), 'mg-empty-'));
+    try {
+      expect(() => loadConfig({ cwd: empty, env: {} })).toThrow(UserError);
+    } finally {
+      await rm(empty, { recursive: true, force: true });
+    }
+  });
+
+  it('chooses the Python interpreter: config, then $VIRTUAL_ENV, then .venv, then python3', async () => {
+    await djangoSkeleton();
+    await write('migration-guard.config.json', '{}');
+    expect(loadConfig({ cwd: dir, env: {} }).python.path).toBe('python3');
+    await write('.venv/bin/python', '#!/bin/sh\n');
+    expect(loadConfig({ cwd: dir, env: {} }).python.path).toBe(path.join(dir, '.venv/bin/python'));
+    await write('elsewhere/bin/python', '#!/bin/sh\n');
+    expect(loadConfig({ cwd: dir, env: { VIRTUAL_ENV: path.join(dir, 'elsewhere') } }).python.path).toBe(path.join(dir, 'elsewhere/bin/python'));
+    await write('migration-guard.config.json', '{"python": "/usr/bin/python3"}');
+    expect(loadConfig({ cwd: dir, env: { VIRTUAL_ENV: path.join(dir, 'elsewhere') } }).python).toEqual({ path: '/usr/bin/python3', source: 'config "python"' });
+  });
+});

@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { describeConnection, parseDatabaseUrl, resolveConnectionSettings } from '../../src/db/connection-settings.js';
+import { configSchema } from '../../src/config/schema.js';
+
+const mapped = configSchema.parse({ database: { env: { name: 'HCAT_DB', user: 'HCAT_USER', password: 'HCAT_PASSWORD', host: 'HCAT_HOST', port: 'HCAT_PORT' } } });
+
+describe('resolveConnectionSettings', () => {
+  it('reads the variables the project settings already use', () => {
+    const settings = resolveConnectionSettings(mapped, { HCAT_DB: 'hcat', HCAT_USER: 'web', HCAT_PASSWORD: 's3cret', HCAT_HOST: 'db.local', HCAT_PORT: '3307' }, 'cfg');
+    expect(settings).toEqual({ database: 'hcat', user: 'web', password: 's3cret', host: 'db.local', port: 3307, socket: undefined });
+  });
+
+  it('names the missing variable and the bad port', () => {
+    expect(() => resolveConnectionSettings(mapped, {}, 'cfg')).toThrow(/HCAT_DB, which is not set/);
+    expect(() => resolveConnectionSettings(mapped, { HCAT_DB: 'x', HCAT_PORT: 'abc' }, 'cfg')).toThrow(/HCAT_PORT.*"abc" is not a port number/);
+  });
+
+  it('falls back to DATABASE_URL', () => {
+    const defaults = configSchema.parse({});
+    const settings = resolveConnectionSettings(defaults, { DATABASE_URL: 'mysql://app:p%40ss@127.0.0.1:3310/shop' }, 'cfg');
+    expect(settings).toMatchObject({ user: 'app', password: 'p@ss', host: '127.0.0.1', port: 3310, database: 'shop' });
+    expect(() => resolveConnectionSettings(defaults, {}, 'cfg')).toThrow(/DATABASE_URL is not set/);
+  });
+
+  it('rejects URLs for other databases and URLs without a database name', () => {
+    expect(() => parseDatabaseUrl('postgres://u:p@h/db', 'DATABASE_URL', 'cfg')).toThrow(/MySQL\/MariaDB only/);
+    expect(() => parseDatabaseUrl('mysql://u:p@h:3306/', 'DATABASE_URL', 'cfg')).toThrow(/no database name/);
+  });
+
+  it('describes a connection without its password', () => {
+    const text = describeConnection({ host: 'h', port: 1, user: 'u', password: 'TopSecret', database: 'd' });
+    expect(text).toBe('database "d" on h:1 as user "u"');
+    expect(text).not.toContain('TopSecret');
+  });
+});
