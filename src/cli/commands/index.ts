@@ -1,10 +1,20 @@
-// Every command, one module each. Each module exports `register(program)`.
+// Every command, one module each; each module exports `register(program)`.
+// Modules are imported lazily: a run loads only the module of the command it names, so a git hook
+// or `status` does not pay for the libraries of every other command.
 import type { Command } from 'commander';
-import { register as registerStatus } from './status.js';
-import { register as registerDoctor } from './doctor.js';
 
-/** Adds all commands to the program. */
-export function registerCommands(program: Command): void {
-  registerStatus(program);
-  registerDoctor(program);
+type CommandModule = { register(program: Command): void };
+
+/** Command name → its module. To add a command: one line here, one file beside this one. */
+export const COMMAND_MODULES: Record<string, () => Promise<CommandModule>> = {
+  status: () => import('./status.js'),
+  doctor: () => import('./doctor.js'),
+};
+
+/** Registers the command named in argv, or every command when none is named (help, usage errors). */
+export async function registerCommands(program: Command, argv: readonly string[]): Promise<void> {
+  const named = argv.slice(2).find((arg) => Object.hasOwn(COMMAND_MODULES, arg));
+  const names = named ? [named] : Object.keys(COMMAND_MODULES);
+  const modules = await Promise.all(names.map((name) => COMMAND_MODULES[name]!()));
+  for (const module of modules) module.register(program);
 }
