@@ -62,9 +62,13 @@ export function migrationId(key: MigrationKey): string {
   return `${key.app}.${key.name}`;
 }
 
+// Only where UTF-16 holds surrogates and U+E000..U+FFFF can its order differ from code point order.
+const MAY_DIFFER_FROM_CODE_POINT_ORDER = /[\uD800-\uFFFF]/;
+
 /** Python's str ordering (by code point; JavaScript's `<` compares UTF-16 units). */
 export function comparePythonStrings(a: string, b: string): number {
   if (a === b) return 0;
+  if (!MAY_DIFFER_FROM_CODE_POINT_ORDER.test(a) || !MAY_DIFFER_FROM_CODE_POINT_ORDER.test(b)) return a < b ? -1 : 1;
   const length = Math.min(a.length, b.length);
   for (let i = 0; i < length; i++) {
     let x = a.charCodeAt(i);
@@ -88,22 +92,37 @@ export function compareMigrationKeys(a: MigrationKey, b: MigrationKey): number {
 
 type Via = 'dependencies' | 'run_before';
 
+// Adjacency is kept in small arrays (a migration has a handful of parents), not Sets: thousands of
+// nodes are built per run and arrays are far cheaper to make and walk.
 interface GraphNode {
   readonly key: MigrationKey;
+  /** 'app.name', for applied sets. */
   readonly id: string;
   /** null for a dummy node: a key something points at that is not on disk. */
   readonly migration: ParsedMigration | null;
-  readonly parents: Set<GraphNode>;
-  readonly children: Set<GraphNode>;
+  readonly parents: GraphNode[];
+  readonly children: GraphNode[];
+  /** Position in Python's (app, name) order among the real nodes; sorting by it is sorting Django's way. */
+  rank: number;
+  /** Scratch marks of the traversals, compared with a per-traversal number. */
+  visited: number;
+  expanded: number;
+  planned: number;
+  /** Scratch count for the cycle check. */
+  peeledParents: number;
   /** For dummy nodes: who referenced the missing key. */
-  readonly referencedBy: { migration: ParsedMigration; via: Via }[];
+  referencedBy?: { migration: ParsedMigration; via: Via }[];
   sortedParents?: GraphNode[];
 }
 
 /** A dependency target after resolving swappable settings; null when the setting is unknown. */
-type Target = (MigrationKey & { setting?: string }) | null;
+type Target = { app: string; name: string; setting?: string } | null;
 
-function compareNodes(a: GraphNode, b: GraphNode): number {
+function byRank(a: GraphNode, b: GraphNode): number {
+  return a.rank - b.rank;
+}
+
+function byKey(a: GraphNode, b: GraphNode): number {
   return compareMigrationKeys(a.key, b.key);
 }
 
@@ -111,9 +130,26 @@ function isFirstOrLatest(name: string): boolean {
   return name === '__first__' || name === '__latest__';
 }
 
-/** The migration graph of the guarded apps, with Django's queries and the problems found while building it. */
+// Django's Node.add_child / add_parent on sets: adding an edge twice keeps one.
+function link(parent: GraphNode, child: GraphNode): void {
+  if (!child.parents.includes(parent)) child.parents.push(parent);
+  if (!parent.children.includes(child)) parent.children.push(child);
+}
+
+function removeFrom(list: GraphNode[], node: GraphNode): void {
+  const index = list.indexOf(node);
+  if (index >= 0) list.splice(index, 1);
+}
+
+/**
+ * The migration graph of the guarded apps, with Django's queries and the problems found while building it.
+ * Apps outside the guarded set are not parsed, so plans equal Django's plans restricted to the guarded
+ * apps as long as no outside migration depends on a guarded one (true for Django's contrib apps,
+ * except admin and the like when AUTH_USER_MODEL lives in a guarded app).
+ */
 export class MigrationGraph {
-  private readonly nodeMap = new Map<string, GraphNode>();
+  /** app -> name -> node, dummies included while building. */
+  private readonly index = new Map<string, Map<string, GraphNode>>();
   private readonly guardedApps: Set<string>;
   private readonly settings: Readonly<Record<string, string>>;
   private readonly appliedIds: Set<string>;
@@ -122,10 +158,13 @@ export class MigrationGraph {
   private readonly missing: MissingDependency[] = [];
   private readonly squashes: SquashReplacement[] = [];
   private readonly replacedByMap = new Map<string, MigrationKey>();
+  /** Real nodes per app, sorted; rebuilt once the graph is final. */
   private nodesByApp = new Map<string, GraphNode[]>();
+  private sortedAppLabels: string[] = [];
   private readonly leafCache = new Map<string, GraphNode[]>();
   private readonly rootCache = new Map<string, GraphNode[]>();
   private readonly cycleFound: MigrationKey[] | null;
+  private traversal = 0;
 
   constructor(migrations: readonly ParsedMigration[], options: MigrationGraphOptions = {}) {
     this.migrations = migrations;
@@ -134,15 +173,15 @@ export class MigrationGraph {
     this.settings = { AUTH_USER_MODEL: 'auth.User', ...options.settings };
     this.appliedIds = new Set(options.applied ?? []);
 
-    const targets = new Map<ParsedMigration, Target[]>();
+    const targets: Target[][] = [];
     for (const migration of migrations) {
       this.addNode(migration);
-      targets.set(migration, migration.dependencies.map((dependency) => this.resolveSetting(dependency, migration)));
+      targets.push(migration.dependencies.map((dependency) => this.resolveSetting(dependency, migration)));
     }
     this.indexNodesByApp();
     // As Django: same-app edges first, so that __first__/__latest__ of other apps find the right nodes.
-    for (const migration of migrations) this.addInternalDependencies(migration, targets.get(migration)!);
-    for (const migration of migrations) this.addExternalDependencies(migration, targets.get(migration)!);
+    migrations.forEach((migration, i) => this.addInternalDependencies(migration, targets[i]!));
+    migrations.forEach((migration, i) => this.addExternalDependencies(migration, targets[i]!));
     this.leafCache.clear();
     this.rootCache.clear();
     this.applyReplacements();
@@ -170,12 +209,12 @@ export class MigrationGraph {
 
   /** Whether the migration is a node of the graph (replaced migrations are not, once their squash is used). */
   has(key: MigrationKey): boolean {
-    return this.nodeMap.has(migrationId(key));
+    return this.lookup(key.app, key.name) !== undefined;
   }
 
   /** The parsed file of a node of the graph. */
   get(key: MigrationKey): ParsedMigration | undefined {
-    return this.nodeMap.get(migrationId(key))?.migration ?? undefined;
+    return this.lookup(key.app, key.name)?.migration ?? undefined;
   }
 
   /** Direct dependencies of a node in the graph, sorted. */
@@ -185,12 +224,12 @@ export class MigrationGraph {
 
   /** Direct dependents of a node in the graph, sorted. */
   childrenOf(key: MigrationKey): MigrationKey[] {
-    return [...this.node(key).children].sort(compareNodes).map((node) => node.key);
+    return [...this.node(key).children].sort(byRank).map((node) => node.key);
   }
 
   /** What must be applied to reach `key`, ending with it: Django's forwards_plan (iterative_dfs). */
   forwardsPlan(key: MigrationKey): MigrationKey[] {
-    return this.iterativeDfs(this.node(key), new Set()).map((node) => node.key);
+    return this.iterativeDfs(this.node(key), -1).map((node) => node.key);
   }
 
   /** What `migrate` with no arguments runs on an empty database (executor.migration_plan over all leaves). */
@@ -213,7 +252,7 @@ export class MigrationGraph {
     return this.replacedByMap.get(migrationId(key));
   }
 
-  /** Whether `key` is a squashed migration's replaced migration that the squash stands in for. */
+  /** Whether `key` is a migration that a squashed migration stands in for in this graph. */
   isSquashedReplacement(key: MigrationKey): boolean {
     return this.replacedByMap.has(migrationId(key));
   }
@@ -228,7 +267,7 @@ export class MigrationGraph {
   /** Apps with more than one leaf, as Django's detect_conflicts(). */
   conflicts(): MigrationConflict[] {
     const result: MigrationConflict[] = [];
-    for (const app of this.sortedApps()) {
+    for (const app of this.sortedAppLabels) {
       const leaves = this.leafNodes(app);
       if (leaves.length > 1) result.push({ app, leaves: leaves.map((node) => node.key.name) });
     }
@@ -237,29 +276,28 @@ export class MigrationGraph {
 
   /** Per app, migration files sharing a number prefix; a squash and the migrations it replaces do not count. */
   duplicateNumbers(): DuplicateMigrationNumber[] {
-    const groups = new Map<string, ParsedMigration[]>();
+    const groups = new Map<string, Map<string, ParsedMigration[]>>();
     for (const migration of this.migrations) {
-      const number = /^\d+/.exec(migration.name)?.[0];
-      if (number === undefined) continue;
-      const groupKey = `${migration.app}\0${number}`;
-      const group = groups.get(groupKey);
+      const number = numberPrefix(migration.name);
+      if (number === '') continue;
+      let ofApp = groups.get(migration.app);
+      if (!ofApp) groups.set(migration.app, (ofApp = new Map()));
+      const group = ofApp.get(number);
       if (group) group.push(migration);
-      else groups.set(groupKey, [migration]);
+      else ofApp.set(number, [migration]);
     }
     const result: DuplicateMigrationNumber[] = [];
-    for (const group of groups.values()) {
-      if (group.length < 2) continue;
-      const replacedInGroup = new Set(
-        group.flatMap((migration) => migration.replaces.filter((key) => key.app === migration.app).map((key) => key.name)),
-      );
-      const standalone = group.filter((migration) => !replacedInGroup.has(migration.name));
-      if (standalone.length < 2) continue;
-      const first = group[0]!;
-      result.push({
-        app: first.app,
-        number: /^\d+/.exec(first.name)![0],
-        names: group.map((migration) => migration.name).sort(comparePythonStrings),
-      });
+    for (const [app, ofApp] of groups) {
+      for (const [number, group] of ofApp) {
+        if (group.length < 2) continue;
+        const replacedInGroup = new Set<string>();
+        for (const migration of group) {
+          for (const key of migration.replaces) if (key.app === app) replacedInGroup.add(key.name);
+        }
+        const standalone = group.filter((migration) => !replacedInGroup.has(migration.name));
+        if (standalone.length < 2) continue;
+        result.push({ app, number, names: group.map((migration) => migration.name).sort(comparePythonStrings) });
+      }
     }
     return result.sort((a, b) => comparePythonStrings(a.app, b.app) || comparePythonStrings(a.number, b.number));
   }
@@ -274,21 +312,38 @@ export class MigrationGraph {
     return [...this.external];
   }
 
-  /** One dependency cycle (Django's CircularDependencyError), or null. */
+  /** One dependency cycle, parent first (Django's CircularDependencyError), or null. */
   cycle(): MigrationKey[] | null {
     return this.cycleFound ? [...this.cycleFound] : null;
   }
 
   // ----- Building (loader.py build_graph) ----------------------------------------------------
 
-  private addNode(migration: ParsedMigration): void {
-    const id = migrationId(migration);
-    if (this.nodeMap.has(id)) throw new MigrationGraphError(`Migration ${id} is given twice`);
-    this.nodeMap.set(id, this.newNode({ app: migration.app, name: migration.name }, migration));
+  private lookup(app: string, name: string): GraphNode | undefined {
+    return this.index.get(app)?.get(name);
   }
 
-  private newNode(key: MigrationKey, migration: ParsedMigration | null): GraphNode {
-    return { key, id: migrationId(key), migration, parents: new Set(), children: new Set(), referencedBy: [] };
+  private store(node: GraphNode): void {
+    let ofApp = this.index.get(node.key.app);
+    if (!ofApp) this.index.set(node.key.app, (ofApp = new Map()));
+    ofApp.set(node.key.name, node);
+  }
+
+  private forget(node: GraphNode): void {
+    this.index.get(node.key.app)?.delete(node.key.name);
+  }
+
+  private allNodes(): GraphNode[] {
+    const nodes: GraphNode[] = [];
+    for (const ofApp of this.index.values()) for (const node of ofApp.values()) nodes.push(node);
+    return nodes;
+  }
+
+  private addNode(migration: ParsedMigration): void {
+    if (this.lookup(migration.app, migration.name)) {
+      throw new MigrationGraphError(`Migration ${migrationId(migration)} is given twice`);
+    }
+    this.store(newNode({ app: migration.app, name: migration.name }, migration));
   }
 
   // swappable_dependency(value) is (value.split('.', 1)[0], '__first__').
@@ -360,20 +415,16 @@ export class MigrationGraph {
 
   // graph.add_dependency(skip_validation=True): unknown keys become dummy nodes.
   private addDependency(migration: ParsedMigration, child: MigrationKey, parent: MigrationKey, via: Via): void {
-    const childNode = this.nodeOrDummy(child, migration, via);
-    const parentNode = this.nodeOrDummy(parent, migration, via);
-    childNode.parents.add(parentNode);
-    parentNode.children.add(childNode);
+    link(this.nodeOrDummy(parent, migration, via), this.nodeOrDummy(child, migration, via));
   }
 
   private nodeOrDummy(key: MigrationKey, migration: ParsedMigration, via: Via): GraphNode {
-    const id = migrationId(key);
-    let node = this.nodeMap.get(id);
+    let node = this.lookup(key.app, key.name);
     if (!node) {
-      node = this.newNode({ app: key.app, name: key.name }, null);
-      this.nodeMap.set(id, node);
+      node = newNode({ app: key.app, name: key.name }, null);
+      this.store(node);
     }
-    if (!node.migration) node.referencedBy.push({ migration, via });
+    if (!node.migration) (node.referencedBy ??= []).push({ migration, via });
     return node;
   }
 
@@ -381,15 +432,14 @@ export class MigrationGraph {
   private applyReplacements(): void {
     const squashed = this.migrations.filter((migration) => migration.replaces.length > 0).sort(compareMigrationKeys);
     for (const migration of squashed) {
-      const id = migrationId(migration);
       const statuses = migration.replaces.map((key) => this.appliedIds.has(migrationId(key)));
       const all = statuses.every(Boolean);
       const none = !statuses.some(Boolean);
-      if (all) this.appliedIds.add(id);
-      else this.appliedIds.delete(id);
+      if (all) this.appliedIds.add(migrationId(migration));
+      else this.appliedIds.delete(migrationId(migration));
       let used = false;
-      if (all || none) used = this.removeReplacedNodes(id, migration.replaces);
-      else this.removeReplacementNode(id, migration.replaces); // partially applied (#25945)
+      if (all || none) used = this.removeReplacedNodes(migration, migration.replaces);
+      else this.removeReplacementNode(migration, migration.replaces); // partially applied (#25945)
       if (used) for (const key of migration.replaces) this.replacedByMap.set(migrationId(key), keyOf(migration));
       this.squashes.push({
         squashed: keyOf(migration),
@@ -401,130 +451,125 @@ export class MigrationGraph {
   }
 
   // graph.remove_replaced_nodes: dependents of the replaced nodes point at the replacement instead.
-  private removeReplacedNodes(replacementId: string, replacedKeys: MigrationKey[]): boolean {
-    const replacement = this.nodeMap.get(replacementId);
+  private removeReplacedNodes(squash: MigrationKey, replacedKeys: MigrationKey[]): boolean {
+    const replacement = this.lookup(squash.app, squash.name);
     if (!replacement) return false; // Django raises NodeNotFoundError; only nested squashes get here.
-    const replaced = new Set(replacedKeys.map(migrationId));
-    for (const replacedId of replaced) {
-      const node = this.nodeMap.get(replacedId);
-      if (!node) continue;
-      this.nodeMap.delete(replacedId);
+    const replaced = new Set<GraphNode>();
+    for (const key of replacedKeys) {
+      const node = this.lookup(key.app, key.name);
+      if (node) replaced.add(node);
+    }
+    for (const node of replaced) {
+      this.forget(node);
       for (const child of node.children) {
-        child.parents.delete(node);
+        removeFrom(child.parents, node);
         // No edges between replaced nodes and the replacement: that would make it depend on itself.
-        if (!replaced.has(child.id)) {
-          replacement.children.add(child);
-          child.parents.add(replacement);
-        }
+        if (!replaced.has(child)) link(replacement, child);
       }
       for (const parent of node.parents) {
-        parent.children.delete(node);
-        if (!replaced.has(parent.id)) {
-          replacement.parents.add(parent);
-          parent.children.add(replacement);
-        }
+        removeFrom(parent.children, node);
+        if (!replaced.has(parent)) link(parent, replacement);
       }
     }
     return true;
   }
 
   // graph.remove_replacement_node: the squash goes; its dependents move to the last replaced node(s).
-  private removeReplacementNode(replacementId: string, replacedKeys: MigrationKey[]): void {
-    const replacement = this.nodeMap.get(replacementId);
+  private removeReplacementNode(squash: MigrationKey, replacedKeys: MigrationKey[]): void {
+    const replacement = this.lookup(squash.app, squash.name);
     if (!replacement) return;
-    this.nodeMap.delete(replacementId);
+    this.forget(replacement);
     const replacedNodes = new Set<GraphNode>();
     const parentsOfReplaced = new Set<GraphNode>();
     for (const key of replacedKeys) {
-      const node = this.nodeMap.get(migrationId(key));
+      const node = this.lookup(key.app, key.name);
       if (!node) continue;
       replacedNodes.add(node);
       for (const parent of node.parents) parentsOfReplaced.add(parent);
     }
     for (const parent of parentsOfReplaced) replacedNodes.delete(parent);
     for (const child of replacement.children) {
-      child.parents.delete(replacement);
-      for (const node of replacedNodes) {
-        node.children.add(child);
-        child.parents.add(node);
-      }
+      removeFrom(child.parents, replacement);
+      for (const node of replacedNodes) link(node, child);
     }
-    for (const parent of replacement.parents) parent.children.delete(replacement);
+    for (const parent of replacement.parents) removeFrom(parent.children, replacement);
   }
 
   // Django raises on any dummy node left (validate_consistency); we report them and drop them so the
   // rest of the graph can still be queried.
   private collectMissingAndDropDummies(): void {
-    const dummies = [...this.nodeMap.values()].filter((node) => !node.migration).sort(compareNodes);
+    const dummies = this.allNodes().filter((node) => !node.migration).sort(byKey);
     for (const dummy of dummies) {
       const seen = new Set<string>();
-      for (const { migration, via } of dummy.referencedBy) {
+      for (const { migration, via } of dummy.referencedBy ?? []) {
         const seenKey = `${migrationId(migration)}\0${via}`;
         if (seen.has(seenKey)) continue;
         seen.add(seenKey);
         this.missing.push({ kind: 'migration', from: keyOf(migration), file: migration.file, via, missing: dummy.key });
       }
-      for (const parent of dummy.parents) parent.children.delete(dummy);
-      for (const child of dummy.children) child.parents.delete(dummy);
-      this.nodeMap.delete(dummy.id);
+      for (const parent of dummy.parents) removeFrom(parent.children, dummy);
+      for (const child of dummy.children) removeFrom(child.parents, dummy);
+      this.forget(dummy);
     }
   }
 
+  // Groups the real nodes by app in Python's order and ranks them, so later sorts compare integers.
   private indexNodesByApp(): void {
     const byApp = new Map<string, GraphNode[]>();
-    for (const node of this.nodeMap.values()) {
-      if (!node.migration) continue;
-      const list = byApp.get(node.key.app);
-      if (list) list.push(node);
-      else byApp.set(node.key.app, [node]);
+    for (const [app, ofApp] of this.index) {
+      const list: GraphNode[] = [];
+      for (const node of ofApp.values()) if (node.migration) list.push(node);
+      if (list.length > 0) byApp.set(app, sortByName(list));
     }
-    for (const list of byApp.values()) list.sort(compareNodes);
+    this.sortedAppLabels = [...byApp.keys()].sort(comparePythonStrings);
+    let rank = 0;
+    for (const app of this.sortedAppLabels) for (const node of byApp.get(app)!) node.rank = rank++;
     this.nodesByApp = byApp;
   }
 
-  // graph.ensure_not_cyclic, as a finding: a depth-first search over children.
+  // graph.ensure_not_cyclic, as a finding. Peeling off nodes without parents (Kahn) is cheap and
+  // leaves exactly the nodes on or behind a cycle; only then is a cycle searched for.
   private findCycle(): MigrationKey[] | null {
-    const done = new Set<GraphNode>();
-    const onPath = new Set<GraphNode>();
-    for (const app of this.sortedApps()) {
-      for (const start of this.nodesByApp.get(app)!) {
-        if (done.has(start)) continue;
-        const path: { node: GraphNode; children: Iterator<GraphNode> }[] = [{ node: start, children: start.children.values() }];
-        onPath.add(start);
-        while (path.length > 0) {
-          const top = path[path.length - 1]!;
-          const next = top.children.next();
-          if (next.done) {
-            onPath.delete(top.node);
-            done.add(top.node);
-            path.pop();
-          } else if (onPath.has(next.value)) {
-            const from = path.findIndex((entry) => entry.node === next.value);
-            return path.slice(from).map((entry) => entry.node.key);
-          } else if (!done.has(next.value)) {
-            onPath.add(next.value);
-            path.push({ node: next.value, children: next.value.children.values() });
-          }
-        }
-      }
+    const pass = ++this.traversal;
+    const ready: GraphNode[] = [];
+    let total = 0;
+    for (const node of this.allNodes()) {
+      total++;
+      node.peeledParents = 0;
+      if (node.parents.length === 0) ready.push(node);
     }
-    return null;
+    let peeled = 0;
+    while (ready.length > 0) {
+      const node = ready.pop()!;
+      node.expanded = pass;
+      peeled++;
+      for (const child of node.children) if (++child.peeledParents === child.parents.length) ready.push(child);
+    }
+    if (peeled === total) return null;
+    // Every node left has a parent left, so walking up parents must come back to a node seen before.
+    const left = (node: GraphNode) => node.expanded !== pass;
+    let node = this.allNodes().filter(left).sort(byRank)[0]!;
+    const seen = new Map<GraphNode, number>();
+    const walk: GraphNode[] = [];
+    while (!seen.has(node)) {
+      seen.set(node, walk.length);
+      walk.push(node);
+      node = node.parents.filter(left).sort(byRank)[0]!;
+    }
+    // The walk went child -> parent; a cycle reads parent -> child.
+    return walk.slice(seen.get(node)).reverse().map((n) => n.key);
   }
 
   // ----- Internals of the queries ------------------------------------------------------------
 
   private node(key: MigrationKey): GraphNode {
-    const node = this.nodeMap.get(migrationId(key));
+    const node = this.lookup(key.app, key.name);
     if (!node) throw new MigrationGraphError(`Node ${migrationId(key)} is not a valid node`);
     return node;
   }
 
-  private sortedApps(): string[] {
-    return [...this.nodesByApp.keys()].sort(comparePythonStrings);
-  }
-
   private keysOf(app: string | undefined, nodesOfApp: (app: string) => GraphNode[]): MigrationKey[] {
-    const apps = app === undefined ? this.sortedApps() : [app];
+    const apps = app === undefined ? this.sortedAppLabels : [app];
     return apps.flatMap((a) => nodesOfApp(a).map((node) => node.key));
   }
 
@@ -547,32 +592,31 @@ export class MigrationGraph {
   }
 
   private sortedParents(node: GraphNode): GraphNode[] {
-    node.sortedParents ??= [...node.parents].sort(compareNodes);
+    node.sortedParents ??= [...node.parents].sort(byRank);
     return node.sortedParents;
   }
 
-  // graph.iterative_dfs, forwards. Nodes in `alreadyPlanned` count as visited: their ancestors are
-  // planned too, so skipping them leaves the order of everything else unchanged.
-  private iterativeDfs(start: GraphNode, alreadyPlanned: ReadonlySet<GraphNode>): GraphNode[] {
+  // graph.iterative_dfs, forwards. Nodes whose `planned` is `plannedMark` (already in a plan being
+  // built) count as visited: their ancestors are planned too, so skipping them changes nothing else.
+  private iterativeDfs(start: GraphNode, plannedMark: number): GraphNode[] {
+    const pass = ++this.traversal;
     const visited: GraphNode[] = [];
-    const visitedSet = new Set<GraphNode>();
-    const expanded = new Set<GraphNode>();
     const stackNodes: GraphNode[] = [start];
     const stackProcessed: boolean[] = [false];
     while (stackNodes.length > 0) {
       const node = stackNodes.pop()!;
       const processed = stackProcessed.pop()!;
-      if (visitedSet.has(node) || alreadyPlanned.has(node)) continue;
+      if (node.visited === pass || node.planned === plannedMark) continue;
       if (processed) {
-        visitedSet.add(node);
+        node.visited = pass;
         visited.push(node);
         continue;
       }
       // In a DAG a node is expanded once; a second time means a cycle, where Django would loop forever.
-      if (expanded.has(node)) {
+      if (node.expanded === pass) {
         throw new MigrationGraphError(`Circular dependency through ${node.id}: no forwards plan exists`);
       }
-      expanded.add(node);
+      node.expanded = pass;
       stackNodes.push(node);
       stackProcessed.push(true);
       for (const parent of this.sortedParents(node)) {
@@ -586,13 +630,13 @@ export class MigrationGraph {
   // executor.migration_plan(graph.leaf_nodes()): forwards plans of the leaves, minus what is applied.
   private executorPlan(applied: Set<string>): MigrationKey[] {
     const plan: MigrationKey[] = [];
-    const planned = new Set<GraphNode>();
-    for (const app of this.sortedApps()) {
+    const planned = ++this.traversal;
+    for (const app of this.sortedAppLabels) {
       for (const leaf of this.leafNodes(app)) {
         // An applied leaf would be a backwards target; a leaf has no same-app children, so nothing to undo.
         if (applied.has(leaf.id)) continue;
         for (const node of this.iterativeDfs(leaf, planned)) {
-          planned.add(node);
+          node.planned = planned;
           if (!applied.has(node.id)) {
             applied.add(node.id);
             plan.push(node.key);
@@ -604,9 +648,25 @@ export class MigrationGraph {
   }
 }
 
-function hasSameAppNeighbour(node: GraphNode, neighbours: Set<GraphNode>): boolean {
+function newNode(key: MigrationKey, migration: ParsedMigration | null): GraphNode {
+  return { key, id: migrationId(key), migration, parents: [], children: [], rank: -1, visited: 0, expanded: 0, planned: 0, peeledParents: 0 };
+}
+
+// Sorts one app's nodes Django's way; plain names (the usual case) compare directly.
+function sortByName(nodes: GraphNode[]): GraphNode[] {
+  const plain = nodes.every((node) => !MAY_DIFFER_FROM_CODE_POINT_ORDER.test(node.key.name));
+  return nodes.sort(plain ? (a, b) => (a.key.name < b.key.name ? -1 : a.key.name > b.key.name ? 1 : 0) : byKey);
+}
+
+function hasSameAppNeighbour(node: GraphNode, neighbours: GraphNode[]): boolean {
   for (const neighbour of neighbours) if (neighbour.key.app === node.key.app) return true;
   return false;
+}
+
+function numberPrefix(name: string): string {
+  let end = 0;
+  while (end < name.length && name.charCodeAt(end) >= 48 && name.charCodeAt(end) <= 57) end++;
+  return name.slice(0, end);
 }
 
 function keyOf(migration: MigrationKey): MigrationKey {

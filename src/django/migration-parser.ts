@@ -1,6 +1,6 @@
-// Reads a Django migration file's `class Migration` without Python: a small tokenizer for Python
-// source (strings, brackets, comments, logical lines) and a reader for the literal values Django's
-// makemigrations writes (lists, tuples, strings, True/False, calls).
+// Reads a Django migration file's `class Migration` without Python: a small pull tokenizer for
+// Python source (strings, brackets, comments, logical lines, indentation) and a reader for the
+// literal values Django's makemigrations writes (lists, tuples, strings, True/False, calls).
 import type { MigrationDependency, MigrationOperation, ParsedMigration } from './migration-types.js';
 
 /** A migration file that cannot be read; `line` is 1-based. */
@@ -20,32 +20,22 @@ export class MigrationParseError extends Error {
 
 /** Parses one migration module's source into its dependencies, replaces, run_before, initial and operations. */
 export function parseMigrationSource(app: string, name: string, file: string, source: string): ParsedMigration {
-  const tokens = tokenize(source, file);
-  return new MigrationClassReader(app, name, file, source, tokens).read();
+  return new MigrationModuleReader(app, name, new PythonScanner(source, file)).read();
 }
 
 // ---------------------------------------------------------------------------------------------
-// Tokenizer. Tokens live in parallel arrays (no object per token): files are read by the
-// thousand, so this is the hot path.
+// Tokenizer. It hands out one token at a time and allocates nothing per token: thousands of files
+// are read per run, and most of their text is skipped over.
 
-const NAME = 0;
-const NUMBER = 1;
-const STRING = 2;
-const OP = 3;
-/** End of a logical line (never emitted inside brackets). */
-const NEWLINE = 4;
-const END = 5;
-
-interface Tokens {
-  kind: number[];
-  start: number[];
-  end: number[];
-  line: number[];
-  /** Indentation column of a token that starts a logical line, otherwise -1. */
-  indent: number[];
-  /** For a bracket token, the index of its partner; otherwise -1. */
-  match: number[];
-}
+// Typed `number`, not literals: TypeScript would otherwise keep `scanner.kind` narrowed across
+// calls to `next()` that change it.
+const NAME: number = 0;
+const NUMBER: number = 1;
+const STRING: number = 2;
+const OP: number = 3;
+/** End of a logical line (never produced inside brackets). */
+const NEWLINE: number = 4;
+const END: number = 5;
 
 const CH_TAB = 9;
 const CH_LF = 10;
@@ -55,19 +45,34 @@ const CH_SPACE = 32;
 const CH_DQUOTE = 34;
 const CH_HASH = 35;
 const CH_SQUOTE = 39;
-const CH_DOT = 46;
-const CH_BACKSLASH = 92;
-
 const CH_LPAREN = 40;
 const CH_RPAREN = 41;
+const CH_COMMA = 44;
+const CH_DOT = 46;
+const CH_EQUALS = 61;
 const CH_LBRACKET = 91;
+const CH_BACKSLASH = 92;
 const CH_RBRACKET = 93;
 const CH_LBRACE = 123;
 const CH_RBRACE = 125;
-const THREE_CHAR_OPS = new Set(['**=', '//=', '>>=', '<<=', '...']);
-const TWO_CHAR_OPS = new Set([
-  '==', '!=', '<=', '>=', '+=', '-=', '*=', '/=', '%=', '&=', '|=', '^=', '@=', '->', '**', '//', '<<', '>>', ':=',
-]);
+
+// Characters that form a two-character operator with a following "=" (==, !=, <=, +=, :=, ...).
+const BEFORE_EQUALS = new Set([...'=!<>+-*/%&|^@:'].map((ch) => ch.charCodeAt(0)));
+// Characters that double up (**, //, <<, >>), and may then take "=" too (**=, <<=, ...).
+const DOUBLING = new Set([...'*/<>'].map((ch) => ch.charCodeAt(0)));
+
+// Length of the operator at `pos` (first character `c`), read by character codes: no substrings.
+function operatorLength(src: string, pos: number, c: number): number {
+  const following = src.charCodeAt(pos + 1);
+  if (c === CH_DOT) return following === CH_DOT && src.charCodeAt(pos + 2) === CH_DOT ? 3 : 1;
+  if (DOUBLING.has(c) && following === c) return src.charCodeAt(pos + 2) === CH_EQUALS ? 3 : 2;
+  if (following === CH_EQUALS && BEFORE_EQUALS.has(c)) return 2;
+  if (c === 45 && following === 62) return 2; // ->
+  return 1;
+}
+
+// String prefixes Python accepts, in any case.
+const STRING_PREFIXES = new Set(['r', 'u', 'b', 'f', 'br', 'rb', 'fr', 'rf']);
 
 function isIdentStart(c: number): boolean {
   return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95 || c >= 128;
@@ -81,145 +86,201 @@ function isDigit(c: number): boolean {
   return c >= 48 && c <= 57;
 }
 
-// String prefixes Python accepts (any case): u, r, b, f, br/rb, fr/rf.
-function isStringPrefix(word: string): boolean {
-  if (word.length > 2) return false;
-  const lower = word.toLowerCase();
-  return ['r', 'u', 'b', 'f', 'br', 'rb', 'fr', 'rf'].includes(lower);
-}
+class PythonScanner {
+  /** The current token. */
+  kind = END;
+  start = 0;
+  end = 0;
+  line = 1;
+  /** Indentation column when the token starts a logical line, otherwise -1. */
+  indent = -1;
+  /** Bracket nesting around the token; an opening or closing bracket counts as outside itself. */
+  depth = 0;
+  /** End offset of the token before the current one. */
+  previousEnd = 0;
 
-function tokenize(src: string, file: string): Tokens {
-  const t: Tokens = { kind: [], start: [], end: [], line: [], indent: [], match: [] };
-  const n = src.length;
-  const openStack: number[] = [];
-  let pos = src.charCodeAt(0) === 0xfeff ? 1 : 0;
-  let line = 1;
-  let atLineStart = true;
-  let pendingIndent = -1;
-  let logicalLineHasTokens = false;
+  private pos: number;
+  private physicalLine = 1;
+  private atLineStart = true;
+  private pendingIndent = -1;
+  private lineHasTokens = false;
+  private readonly openers: number[] = [];
+  private readonly openerLines: number[] = [];
 
-  const push = (kind: number, start: number, end: number, tokenLine: number): number => {
-    t.kind.push(kind);
-    t.start.push(start);
-    t.end.push(end);
-    t.line.push(tokenLine);
-    t.indent.push(pendingIndent);
-    t.match.push(-1);
-    pendingIndent = -1;
-    logicalLineHasTokens = true;
-    return t.kind.length - 1;
-  };
-  const fail = (atLine: number, reason: string): never => {
-    throw new MigrationParseError(file, atLine, reason);
-  };
+  constructor(
+    readonly src: string,
+    readonly file: string,
+  ) {
+    this.pos = src.charCodeAt(0) === 0xfeff ? 1 : 0;
+  }
 
-  while (pos < n) {
-    let c = src.charCodeAt(pos);
-
-    if (atLineStart) {
-      // Measure indentation as Python does (tabs to the next multiple of 8).
-      let column = 0;
-      while (pos < n) {
-        c = src.charCodeAt(pos);
-        if (c === CH_SPACE) column++;
-        else if (c === CH_TAB) column = column - (column % 8) + 8;
-        else if (c === CH_FF) column = 0;
-        else break;
+  /** Moves to the next token and returns its kind. */
+  next(): number {
+    const src = this.src;
+    const n = src.length;
+    this.previousEnd = this.end;
+    let pos = this.pos;
+    for (;;) {
+      if (pos >= n) {
+        this.pos = pos;
+        if (this.openers.length > 0) {
+          const opener = this.openers.length - 1;
+          this.fail(`"${String.fromCharCode(this.openers[opener]!)}" is never closed`, this.openerLines[opener]);
+        }
+        if (this.lineHasTokens) {
+          this.lineHasTokens = false;
+          return this.emit(NEWLINE, n, n);
+        }
+        return this.emit(END, n, n);
+      }
+      let c = src.charCodeAt(pos);
+      if (this.atLineStart) {
+        // Indentation as Python measures it: tabs to the next multiple of 8.
+        let column = 0;
+        while (pos < n) {
+          c = src.charCodeAt(pos);
+          if (c === CH_SPACE) column++;
+          else if (c === CH_TAB) column = column - (column % 8) + 8;
+          else if (c === CH_FF) column = 0;
+          else break;
+          pos++;
+        }
+        this.atLineStart = false;
+        // Blank and comment-only lines do not start a logical line.
+        if (pos < n && c !== CH_LF && c !== CH_CR && c !== CH_HASH) this.pendingIndent = column;
+        continue;
+      }
+      if (c === CH_SPACE || c === CH_TAB || c === CH_FF) {
         pos++;
-      }
-      atLineStart = false;
-      // Blank and comment-only lines do not start a logical line.
-      if (pos < n && c !== CH_LF && c !== CH_CR && c !== CH_HASH) pendingIndent = column;
-      continue;
-    }
-
-    if (c === CH_SPACE || c === CH_TAB || c === CH_FF) {
-      pos++;
-    } else if (c === CH_LF || c === CH_CR) {
-      pos += c === CH_CR && src.charCodeAt(pos + 1) === CH_LF ? 2 : 1;
-      if (openStack.length === 0) {
-        if (logicalLineHasTokens) push(NEWLINE, pos, pos, line);
-        logicalLineHasTokens = false;
-        atLineStart = true;
-      }
-      line++;
-    } else if (c === CH_HASH) {
-      while (pos < n && src.charCodeAt(pos) !== CH_LF && src.charCodeAt(pos) !== CH_CR) pos++;
-    } else if (c === CH_BACKSLASH) {
-      const next = src.charCodeAt(pos + 1);
-      if (next !== CH_LF && next !== CH_CR) fail(line, 'unexpected character after line continuation "\\"');
-      pos += next === CH_CR && src.charCodeAt(pos + 2) === CH_LF ? 3 : 2;
-      line++;
-    } else if (c === CH_SQUOTE || c === CH_DQUOTE) {
-      const startLine = line;
-      const end = skipString(pos);
-      push(STRING, pos, end, startLine);
-      pos = end;
-    } else if (isIdentStart(c)) {
-      const start = pos;
-      while (pos < n && isIdentChar(src.charCodeAt(pos))) pos++;
-      const q = src.charCodeAt(pos);
-      if ((q === CH_SQUOTE || q === CH_DQUOTE) && isStringPrefix(src.slice(start, pos))) {
-        const startLine = line;
-        const end = skipString(pos);
-        push(STRING, start, end, startLine);
-        pos = end;
+      } else if (c === CH_LF || c === CH_CR) {
+        pos += c === CH_CR && src.charCodeAt(pos + 1) === CH_LF ? 2 : 1;
+        const newlineLine = this.physicalLine++;
+        if (this.openers.length === 0) {
+          this.atLineStart = true;
+          if (this.lineHasTokens) {
+            this.lineHasTokens = false;
+            this.pos = pos;
+            this.emit(NEWLINE, pos, pos);
+            this.line = newlineLine;
+            return NEWLINE;
+          }
+        }
+      } else if (c === CH_HASH) {
+        while (pos < n && (c = src.charCodeAt(pos)) !== CH_LF && c !== CH_CR) pos++;
+      } else if (c === CH_BACKSLASH) {
+        const following = src.charCodeAt(pos + 1);
+        if (following !== CH_LF && following !== CH_CR) this.fail('unexpected character after line continuation "\\"', this.physicalLine);
+        pos += following === CH_CR && src.charCodeAt(pos + 2) === CH_LF ? 3 : 2;
+        this.physicalLine++;
+      } else if (c === CH_SQUOTE || c === CH_DQUOTE) {
+        return this.emitString(pos, pos);
+      } else if (isIdentStart(c)) {
+        const start = pos;
+        while (pos < n && isIdentChar(src.charCodeAt(pos))) pos++;
+        const q = src.charCodeAt(pos);
+        if ((q === CH_SQUOTE || q === CH_DQUOTE) && pos - start <= 2 && STRING_PREFIXES.has(src.slice(start, pos).toLowerCase())) {
+          return this.emitString(start, pos);
+        }
+        this.pos = pos;
+        return this.emit(NAME, start, pos);
+      } else if (isDigit(c) || (c === CH_DOT && isDigit(src.charCodeAt(pos + 1)))) {
+        const start = pos;
+        while (pos < n) {
+          const d = src.charCodeAt(pos);
+          const previous = src.charCodeAt(pos - 1);
+          const isHex = src.charCodeAt(start) === 48 && (src.charCodeAt(start + 1) | 32) === 120;
+          const isExponentSign = (d === 43 || d === 45) && (previous === 101 || previous === 69) && !isHex;
+          if (isIdentChar(d) || d === CH_DOT || isExponentSign) pos++;
+          else break;
+        }
+        this.pos = pos;
+        return this.emit(NUMBER, start, pos);
+      } else if (c === CH_LPAREN || c === CH_LBRACKET || c === CH_LBRACE) {
+        this.pos = pos + 1;
+        this.emit(OP, pos, pos + 1);
+        this.openers.push(c);
+        this.openerLines.push(this.physicalLine);
+        return OP;
+      } else if (c === CH_RPAREN || c === CH_RBRACKET || c === CH_RBRACE) {
+        const expected = c === CH_RPAREN ? CH_LPAREN : c === CH_RBRACKET ? CH_LBRACKET : CH_LBRACE;
+        if (this.openers.pop() !== expected) this.fail(`unmatched "${src[pos]}"`, this.physicalLine);
+        this.openerLines.pop();
+        this.pos = pos + 1;
+        return this.emit(OP, pos, pos + 1);
       } else {
-        push(NAME, start, pos, line);
+        const length = operatorLength(src, pos, c);
+        this.pos = pos + length;
+        return this.emit(OP, pos, pos + length);
       }
-    } else if (isDigit(c) || (c === CH_DOT && isDigit(src.charCodeAt(pos + 1)))) {
-      const start = pos;
-      while (pos < n) {
-        const d = src.charCodeAt(pos);
-        const isExponentSign =
-          (d === 43 || d === 45) && /[eE]/.test(src[pos - 1] ?? '') && !/^0[xX]/.test(src.slice(start, pos));
-        if (isIdentChar(d) || d === CH_DOT || isExponentSign) pos++;
-        else break;
-      }
-      push(NUMBER, start, pos, line);
-    } else if (c === CH_LPAREN || c === CH_LBRACKET || c === CH_LBRACE) {
-      openStack.push(push(OP, pos, pos + 1, line));
-      pos++;
-    } else if (c === CH_RPAREN || c === CH_RBRACKET || c === CH_RBRACE) {
-      const opener = openStack.pop();
-      const openerChar = opener === undefined ? -1 : src.charCodeAt(t.start[opener]!);
-      const expectedOpener = c === CH_RPAREN ? CH_LPAREN : c === CH_RBRACKET ? CH_LBRACKET : CH_LBRACE;
-      if (openerChar !== expectedOpener) fail(line, `unmatched "${src[pos]}"`);
-      const index = push(OP, pos, pos + 1, line);
-      t.match[index] = opener!;
-      t.match[opener!] = index;
-      pos++;
-    } else {
-      const three = src.slice(pos, pos + 3);
-      const two = src.slice(pos, pos + 2);
-      const length = THREE_CHAR_OPS.has(three) ? 3 : TWO_CHAR_OPS.has(two) ? 2 : 1;
-      push(OP, pos, pos + length, line);
-      pos += length;
     }
   }
 
-  if (openStack.length > 0) {
-    const opener = openStack[openStack.length - 1]!;
-    fail(t.line[opener]!, `"${src[t.start[opener]!]}" is never closed`);
+  /** Whether the current token is the operator or bracket `op`. */
+  is(op: string): boolean {
+    return this.kind === OP && this.end - this.start === op.length && this.src.startsWith(op, this.start);
   }
-  if (logicalLineHasTokens) push(NEWLINE, n, n, line);
-  push(END, n, n, line);
-  return t;
 
-  // Returns the index just past the string literal whose opening quote is at `quotePos`.
-  function skipString(quotePos: number): number {
-    const startLine = line;
+  /** Whether the current token is the name `word`. */
+  isName(word: string): boolean {
+    return this.kind === NAME && this.end - this.start === word.length && this.src.startsWith(word, this.start);
+  }
+
+  /** Whether the current token is a closing bracket. */
+  isClosing(): boolean {
+    if (this.kind !== OP || this.end - this.start !== 1) return false;
+    const c = this.src.charCodeAt(this.start);
+    return c === CH_RPAREN || c === CH_RBRACKET || c === CH_RBRACE;
+  }
+
+  /** The current token's text, for names and messages. */
+  text(): string {
+    if (this.kind === NEWLINE) return 'end of line';
+    if (this.kind === END) return 'end of file';
+    return this.src.slice(this.start, this.end);
+  }
+
+  fail(reason: string, line = this.line): never {
+    throw new MigrationParseError(this.file, line, reason);
+  }
+
+  private emit(kind: number, start: number, end: number): number {
+    this.kind = kind;
+    this.start = start;
+    this.end = end;
+    this.line = this.physicalLine;
+    this.indent = this.pendingIndent;
+    this.pendingIndent = -1;
+    this.depth = this.openers.length;
+    if (kind !== NEWLINE && kind !== END) this.lineHasTokens = true;
+    return kind;
+  }
+
+  // A string literal whose prefix starts at `start` and opening quote is at `quotePos`.
+  private emitString(start: number, quotePos: number): number {
+    const startLine = this.physicalLine;
+    this.pos = this.skipString(quotePos);
+    this.emit(STRING, start, this.pos);
+    this.line = startLine;
+    return STRING;
+  }
+
+  // Returns the offset just past the string literal opening at `quotePos`, counting its lines.
+  private skipString(quotePos: number): number {
+    const src = this.src;
+    const n = src.length;
+    const startLine = this.physicalLine;
     const quote = src.charCodeAt(quotePos);
     const triple = src.charCodeAt(quotePos + 1) === quote && src.charCodeAt(quotePos + 2) === quote;
     let p = quotePos + (triple ? 3 : 1);
-    while (p < n) {
+    for (;;) {
+      if (p >= n) this.fail(triple ? 'unterminated triple-quoted string literal' : 'unterminated string literal', startLine);
       const c = src.charCodeAt(p);
       if (c === CH_BACKSLASH) {
         // A backslash always keeps the next character out of play, even in raw strings.
-        const next = src.charCodeAt(p + 1);
-        if (next === CH_LF || next === CH_CR) {
-          line++;
-          p += next === CH_CR && src.charCodeAt(p + 2) === CH_LF ? 3 : 2;
+        const following = src.charCodeAt(p + 1);
+        if (following === CH_LF || following === CH_CR) {
+          this.physicalLine++;
+          p += following === CH_CR && src.charCodeAt(p + 2) === CH_LF ? 3 : 2;
         } else {
           p += 2;
         }
@@ -228,55 +289,133 @@ function tokenize(src: string, file: string): Tokens {
         if (src.charCodeAt(p + 1) === quote && src.charCodeAt(p + 2) === quote) return p + 3;
         p++;
       } else if (c === CH_LF || c === CH_CR) {
-        if (!triple) fail(startLine, 'unterminated string literal');
-        if (c === CH_CR && src.charCodeAt(p + 1) === CH_LF) p++;
-        line++;
-        p++;
+        if (!triple) this.fail('unterminated string literal', startLine);
+        p += c === CH_CR && src.charCodeAt(p + 1) === CH_LF ? 2 : 1;
+        this.physicalLine++;
       } else {
         p++;
       }
     }
-    return fail(startLine, triple ? 'unterminated triple-quoted string literal' : 'unterminated string literal');
+  }
+
+  // Skips characters from `pos` to the first one at bracket depth `stopDepth` that is a separator
+  // ("," or closing bracket) or, with `atNewline`, a line break; strings, comments, brackets and line
+  // numbers are kept right on the way. Returns where it stopped.
+  private skipCharacters(pos: number, stopDepth: number, atNewline: boolean): number {
+    const src = this.src;
+    const n = src.length;
+    const openers = this.openers;
+    while (pos < n) {
+      const c = src.charCodeAt(pos);
+      if (openers.length === stopDepth) {
+        const stop = atNewline
+          ? c === CH_LF || c === CH_CR
+          : c === CH_COMMA || c === CH_RPAREN || c === CH_RBRACKET || c === CH_RBRACE;
+        if (stop) return pos;
+      }
+      if (c === CH_SQUOTE || c === CH_DQUOTE) {
+        pos = this.skipString(pos);
+      } else if (c === CH_HASH) {
+        let d = c;
+        while (pos < n && (d = src.charCodeAt(pos)) !== CH_LF && d !== CH_CR) pos++;
+      } else if (c === CH_LF || c === CH_CR) {
+        pos += c === CH_CR && src.charCodeAt(pos + 1) === CH_LF ? 2 : 1;
+        this.physicalLine++;
+      } else if (c === CH_BACKSLASH) {
+        const following = src.charCodeAt(pos + 1);
+        if (following !== CH_LF && following !== CH_CR) this.fail('unexpected character after line continuation "\\"', this.physicalLine);
+        pos += following === CH_CR && src.charCodeAt(pos + 2) === CH_LF ? 3 : 2;
+        this.physicalLine++;
+      } else if (c === CH_LPAREN || c === CH_LBRACKET || c === CH_LBRACE) {
+        openers.push(c);
+        this.openerLines.push(this.physicalLine);
+        pos++;
+      } else if (c === CH_RPAREN || c === CH_RBRACKET || c === CH_RBRACE) {
+        const expected = c === CH_RPAREN ? CH_LPAREN : c === CH_RBRACKET ? CH_LBRACKET : CH_LBRACE;
+        if (openers.pop() !== expected) this.fail(`unmatched "${src[pos]}"`, this.physicalLine);
+        this.openerLines.pop();
+        pos++;
+      } else {
+        pos++;
+      }
+    }
+    return pos;
+  }
+
+  /**
+   * Inside brackets (`depth` >= 1): moves to the "," at `depth` or the bracket closing `depth` that
+   * ends the current expression, without making tokens of what lies between.
+   */
+  skipWithin(depth: number): void {
+    if (this.depth < depth || (this.depth === depth && this.is(','))) return;
+    if (this.kind === NEWLINE || this.kind === END) return;
+    this.pos = this.skipCharacters(this.pos, depth, false);
+    this.next();
+  }
+
+  /** Moves to the first token of the next logical line, without making tokens of the rest of this one. */
+  skipLogicalLine(): void {
+    if (this.kind === END) return;
+    if (this.kind !== NEWLINE) {
+      this.pos = this.skipCharacters(this.pos, 0, true);
+      if (this.pos < this.src.length) {
+        this.pos += this.src.charCodeAt(this.pos) === CH_CR && this.src.charCodeAt(this.pos + 1) === CH_LF ? 2 : 1;
+        this.physicalLine++;
+        this.atLineStart = true;
+      }
+      this.lineHasTokens = false;
+    }
+    this.next();
   }
 }
 
 // ---------------------------------------------------------------------------------------------
 // String literal values.
 
+const ESCAPE = /\\(\r\n|\n|\r|[0-7]{1,3}|x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|.)/gs;
 const SIMPLE_ESCAPES: Record<string, string> = {
   '\\': '\\', "'": "'", '"': '"', a: '\x07', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t', v: '\v',
 };
 
 // Decodes a Python string literal (prefix, quotes and escapes); null for f-strings with fields.
 function stringLiteralValue(literal: string): string | null {
-  let prefixLength = 0;
-  while (literal[prefixLength] !== "'" && literal[prefixLength] !== '"') prefixLength++;
-  const prefix = literal.slice(0, prefixLength).toLowerCase();
-  const quoteLength = literal.startsWith(literal[prefixLength]!.repeat(3), prefixLength) && literal.length - prefixLength >= 6 ? 3 : 1;
-  const body = literal.slice(prefixLength + quoteLength, literal.length - quoteLength);
-  if (prefix.includes('f') && body.includes('{')) return null;
-  if (prefix.includes('r') || !body.includes('\\')) return body;
-  return body.replace(
-    /\\(\r\n|\n|\r|[0-7]{1,3}|x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|.)/gs,
-    (whole, escape: string) => {
-      if (escape === '\n' || escape === '\r' || escape === '\r\n') return '';
-      const simple = SIMPLE_ESCAPES[escape];
-      if (simple !== undefined) return simple;
-      if (/^[0-7]/.test(escape)) return String.fromCodePoint(parseInt(escape, 8));
-      if (/^[xuU]./.test(escape)) return String.fromCodePoint(parseInt(escape.slice(1), 16));
-      return whole; // Unknown escapes (and \N{...}) stay as written, as Python keeps unknown ones.
-    },
-  );
+  let p = 0;
+  let raw = false;
+  let formatted = false;
+  for (;;) {
+    const c = literal.charCodeAt(p);
+    if (c === CH_SQUOTE || c === CH_DQUOTE) break;
+    const lower = c | 32;
+    if (lower === 114) raw = true; // r
+    else if (lower === 102) formatted = true; // f
+    p++;
+  }
+  const quote = literal.charCodeAt(p);
+  const quoteLength = literal.length - p >= 6 && literal.charCodeAt(p + 1) === quote && literal.charCodeAt(p + 2) === quote ? 3 : 1;
+  const body = literal.slice(p + quoteLength, literal.length - quoteLength);
+  if (formatted && body.includes('{')) return null;
+  if (raw || !body.includes('\\')) return body;
+  return body.replace(ESCAPE, (whole, escape: string) => {
+    if (escape === '\n' || escape === '\r' || escape === '\r\n') return '';
+    const simple = SIMPLE_ESCAPES[escape];
+    if (simple !== undefined) return simple;
+    const first = escape.charCodeAt(0);
+    if (first >= 48 && first <= 55) return String.fromCodePoint(parseInt(escape, 8));
+    if (escape.length > 1 && (escape[0] === 'x' || escape[0] === 'u' || escape[0] === 'U')) {
+      return String.fromCodePoint(parseInt(escape.slice(1), 16));
+    }
+    return whole; // Unknown escapes (and \N{...}) stay as written, as Python keeps unknown ones.
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
-// Reader of the Migration class body.
+// Reader of the module: finds the top-level `class Migration` and reads its attributes.
 
 const COMPOUND_KEYWORDS = new Set([
   'if', 'elif', 'else', 'for', 'while', 'try', 'except', 'finally', 'with', 'def', 'class', 'async',
 ]);
 
-// Positional parameters of Django's operations, to find the model/field when not given by keyword.
+// Where Django's operations take the model/field positionally, when not given by keyword.
 const FIELD_OPERATIONS = new Set(['AddField', 'AlterField', 'RemoveField', 'RenameField']);
 const MODEL_NAME_FIRST = new Set(['AddIndex', 'RemoveIndex', 'AddConstraint', 'RemoveConstraint']);
 const NAME_FIRST = new Set([
@@ -284,334 +423,364 @@ const NAME_FIRST = new Set([
   'AlterModelOptions', 'AlterModelManagers', 'AlterOrderWithRespectTo',
 ]);
 
-interface CallArguments {
-  positional: (string | null)[];
-  keywords: Map<string, string | null>;
+/** The arguments of an operation call that can name its model or field (null: not a plain string). */
+interface NamingArguments {
+  modelName?: string | null;
+  name?: string | null;
+  oldName?: string | null;
+  first?: string | null;
+  second?: string | null;
 }
 
-class MigrationClassReader {
-  private readonly result: ParsedMigration;
+class MigrationModuleReader {
+  private result: ParsedMigration | null = null;
 
   constructor(
-    app: string,
-    name: string,
-    private readonly file: string,
-    private readonly src: string,
-    private readonly t: Tokens,
-  ) {
-    this.result = { app, name, file, dependencies: [], replaces: [], runBefore: [], initial: null, operations: [] };
-  }
+    private readonly app: string,
+    private readonly name: string,
+    private readonly s: PythonScanner,
+  ) {}
 
   read(): ParsedMigration {
-    const classToken = this.findMigrationClass();
-    if (classToken < 0) this.fail(0, 'no top-level `class Migration` found');
-    let p = classToken + 2;
-    if (this.isOp(p, '(')) p = this.t.match[p]! + 1;
-    if (!this.isOp(p, ':')) this.fail(p, 'expected ":" after `class Migration(...)`');
-    p++;
-    if (this.t.kind[p] !== NEWLINE) {
-      this.readStatements(p); // `class Migration(...): dependencies = [...]` on one line
-      return this.result;
-    }
-    p++;
-    const bodyIndent = this.t.indent[p]!;
-    if (this.t.kind[p] === END || bodyIndent <= 0) this.fail(p, 'expected an indented body for `class Migration`');
-    while (this.t.kind[p] !== END) {
-      const indent = this.t.indent[p]!;
-      if (indent === 0) break;
-      if (indent < bodyIndent) this.fail(p, 'unindent does not match the class body');
-      p = indent > bodyIndent ? this.nextLogicalLine(p) : this.readStatements(p);
-    }
-    return this.result;
-  }
-
-  // Python binds the last top-level `class Migration`, so the last one wins here too.
-  private findMigrationClass(): number {
-    const { kind, indent } = this.t;
-    let found = -1;
-    for (let i = 0; i < kind.length - 2; i++) {
-      if (
-        indent[i] === 0 &&
-        this.isName(i, 'class') &&
-        this.isName(i + 1, 'Migration') &&
-        (this.isOp(i + 2, '(') || this.isOp(i + 2, ':'))
-      ) {
-        found = i;
+    const s = this.s;
+    s.next();
+    // Python binds the last top-level `class Migration`, so a later one replaces an earlier one.
+    while (s.kind !== END) {
+      if (s.indent === 0 && s.isName('class')) {
+        const line = s.line;
+        s.next();
+        if (s.isName('Migration')) {
+          s.next();
+          if (s.is('(') || s.is(':')) {
+            this.readClass(line);
+            continue;
+          }
+        }
       }
+      this.skipLogicalLine();
     }
-    return found;
+    return this.result ?? this.fail('no top-level `class Migration` found', 1);
   }
 
-  // Reads the `;`-separated simple statements of one logical line; returns the next line's start.
-  private readStatements(p: number): number {
-    // Nested blocks (`def`, `if`, decorators) are not class attributes Django reads.
-    if ((this.t.kind[p] === NAME && COMPOUND_KEYWORDS.has(this.text(p))) || this.isOp(p, '@')) {
-      return this.nextLogicalLine(p);
+  // At the "(" or ":" after `class Migration`; returns at the first top-level token after the body.
+  private readClass(line: number): void {
+    const s = this.s;
+    this.result = {
+      app: this.app, name: this.name, file: s.file, dependencies: [], replaces: [], runBefore: [], initial: null, operations: [],
+    };
+    if (s.is('(')) this.skipBracketed();
+    if (!s.is(':')) this.fail('expected ":" after `class Migration(...)`', line);
+    s.next();
+    if (s.kind !== NEWLINE) {
+      this.readStatements(); // `class Migration(...): dependencies = []` on one line
+      return;
+    }
+    s.next();
+    const bodyIndent = s.indent;
+    if (s.kind === END || bodyIndent <= 0) this.fail('expected an indented body for `class Migration`');
+    while (s.kind !== END && s.indent !== 0) {
+      if (s.indent < bodyIndent) this.fail('unindent does not match the class body');
+      if (s.indent > bodyIndent) this.skipLogicalLine();
+      else this.readStatements();
+    }
+  }
+
+  // A value this reader cannot use. A syntax error further on (an unclosed bracket, say) is the
+  // likelier cause and more useful to report, so the rest of the file is tokenized first.
+  private fail(reason: string, line = this.s.line): never {
+    const s = this.s;
+    while (s.kind !== END) s.next();
+    return s.fail(reason, line);
+  }
+
+  // Reads the `;`-separated simple statements of one logical line and moves past its end.
+  private readStatements(): void {
+    const s = this.s;
+    // Nested blocks (`def`, `if`, decorators) hold nothing Django reads from the class.
+    if ((s.kind === NAME && COMPOUND_KEYWORDS.has(s.text())) || s.is('@')) {
+      this.skipLogicalLine();
+      return;
     }
     for (;;) {
-      if (this.t.kind[p] === NAME && this.isOp(p + 1, '=')) {
-        p = this.readAssignment(this.text(p), p + 2);
+      if (s.kind === NAME) {
+        const attribute = s.text();
+        s.next();
+        if (s.is('=')) {
+          s.next();
+          this.readAssignment(attribute);
+        } else {
+          this.skipStatement();
+        }
       } else {
-        p = this.skipStatement(p);
+        this.skipStatement();
       }
-      if (this.isOp(p, ';')) p++;
-      if (this.t.kind[p] === NEWLINE) return p + 1;
-      if (this.t.kind[p] === END) return p;
+      if (s.is(';')) s.next();
+      if (s.kind === NEWLINE) {
+        s.next();
+        return;
+      }
+      if (s.kind === END) return;
     }
   }
 
-  private readAssignment(attribute: string, valueStart: number): number {
-    let end: number;
+  // At the value of `attribute = ...`; returns at the ";" / end of line after it.
+  private readAssignment(attribute: string): void {
+    const s = this.s;
+    const result = this.result!;
     switch (attribute) {
-      case 'dependencies': {
-        const [dependencies, after] = this.readSequence(valueStart, attribute, (p) => this.readDependency(p));
-        this.result.dependencies = dependencies;
-        end = after;
+      case 'dependencies':
+        result.dependencies = this.readSequence(attribute, () => this.readDependency());
         break;
-      }
       case 'replaces':
-      case 'run_before': {
-        const [keys, after] = this.readSequence(valueStart, attribute, (p) => {
-          const [[app, name], next] = this.readStringPair(p);
-          return [{ app, name }, next] as const;
-        });
-        if (attribute === 'replaces') this.result.replaces = keys;
-        else this.result.runBefore = keys;
-        end = after;
+        result.replaces = this.readSequence(attribute, () => this.readKey());
         break;
-      }
-      case 'initial': {
-        const word = this.t.kind[valueStart] === NAME ? this.text(valueStart) : '';
-        if (word === 'True') this.result.initial = true;
-        else if (word === 'False') this.result.initial = false;
-        else if (word === 'None') this.result.initial = null;
-        else this.fail(valueStart, '`initial` must be True, False or None');
-        end = valueStart + 1;
+      case 'run_before':
+        result.runBefore = this.readSequence(attribute, () => this.readKey());
         break;
-      }
-      case 'operations': {
-        const [operations, after] = this.readSequence(valueStart, attribute, (p) => this.readOperation(p));
-        this.result.operations = operations;
-        end = after;
+      case 'operations':
+        result.operations = this.readSequence(attribute, (depth) => this.readOperation(depth));
         break;
-      }
+      case 'initial':
+        if (s.isName('True')) result.initial = true;
+        else if (s.isName('False')) result.initial = false;
+        else if (s.isName('None')) result.initial = null;
+        else this.fail('`initial` must be True, False or None');
+        s.next();
+        break;
       default:
-        return this.skipStatement(valueStart);
+        this.skipStatement();
+        return;
     }
-    if (this.t.kind[end] !== NEWLINE && this.t.kind[end] !== END && !this.isOp(end, ';')) {
-      this.fail(end, `\`${attribute}\` must be a plain literal; cannot read "${this.text(end)}" after it`);
+    if (s.kind !== NEWLINE && s.kind !== END && !s.is(';')) {
+      this.fail(`\`${attribute}\` must be a plain literal; cannot read "${s.text()}" after it`);
     }
-    return end;
   }
 
-  // A list or tuple literal whose elements are read by `readElement`; returns [values, index after it].
-  private readSequence<T>(p: number, attribute: string, readElement: (p: number) => readonly [T, number]): [T[], number] {
-    if (!this.isOp(p, '[') && !this.isOp(p, '(')) {
-      this.fail(p, `\`${attribute}\` must be a literal list or tuple`);
-    }
-    const close = this.t.match[p]!;
+  // A list or tuple literal; `readElement` starts at an element and stops at the "," or bracket after it.
+  private readSequence<T>(attribute: string, readElement: (depth: number) => T): T[] {
+    const s = this.s;
+    if (!s.is('[') && !s.is('(')) this.fail(`\`${attribute}\` must be a literal list or tuple`);
+    const outer = s.depth;
     const values: T[] = [];
-    p++;
-    while (p < close) {
-      const [value, next] = readElement(p);
-      values.push(value);
-      p = next;
-      if (this.isOp(p, ',')) p++;
-      else if (p !== close) this.fail(p, `expected "," or "${this.text(close)}" in \`${attribute}\``);
+    s.next();
+    while (!(s.depth === outer && s.isClosing())) {
+      values.push(readElement(outer + 1));
+      if (s.is(',') && s.depth === outer + 1) s.next();
+      else if (!(s.depth === outer && s.isClosing())) this.fail(`expected "," or the end of \`${attribute}\`, found "${s.text()}"`);
     }
-    return [values, close + 1];
+    s.next();
+    return values;
   }
 
-  // ('app', 'name') or ['app', 'name']; returns [[app, name], index after it].
-  private readStringPair(p: number): [[string, string], number] {
-    if (!this.isOp(p, '(') && !this.isOp(p, '[')) this.fail(p, 'expected a ("app_label", "migration_name") pair');
-    const close = this.t.match[p]!;
-    const [app, afterApp] = this.readString(p + 1);
-    if (!this.isOp(afterApp, ',')) this.fail(afterApp, 'expected "," between app label and migration name');
-    const [name, afterName] = this.readString(afterApp + 1);
-    const end = this.isOp(afterName, ',') ? afterName + 1 : afterName;
-    if (end !== close) this.fail(end, 'expected a ("app_label", "migration_name") pair of two strings');
-    return [[app, name], close + 1];
+  private readKey(): { app: string; name: string } {
+    const [app, name] = this.readStringPair();
+    return { app, name };
+  }
+
+  // ('app', 'name'); moves past it.
+  private readStringPair(): [string, string] {
+    const s = this.s;
+    if (!s.is('(') && !s.is('[')) this.fail('expected an ("app_label", "migration_name") pair');
+    const outer = s.depth;
+    const pairError = 'expected an ("app_label", "migration_name") pair of two strings';
+    s.next();
+    if (s.kind !== STRING) this.fail(pairError);
+    const app = this.readString();
+    if (!s.is(',')) this.fail(pairError);
+    s.next();
+    if (s.kind !== STRING) this.fail(pairError);
+    const name = this.readString();
+    if (s.is(',') && s.depth === outer + 1) s.next();
+    if (!(s.depth === outer && s.isClosing())) this.fail(pairError);
+    s.next();
+    return [app, name];
   }
 
   // One string expression: adjacent literals concatenate as in Python.
-  private readString(p: number): [string, number] {
-    if (this.t.kind[p] !== STRING) this.fail(p, 'expected a string literal');
+  private readString(): string {
+    const s = this.s;
+    if (s.kind !== STRING) this.fail(`expected a string literal, found "${s.text()}"`);
     let value = '';
-    while (this.t.kind[p] === STRING) {
-      const part = stringLiteralValue(this.text(p));
-      if (part === null) this.fail(p, 'f-strings with fields cannot be read without Python');
+    while (s.kind === STRING) {
+      const part = stringLiteralValue(s.text());
+      if (part === null) this.fail('f-strings with fields cannot be read without Python');
       value += part;
-      p++;
+      s.next();
     }
-    return [value, p];
+    return value;
   }
 
-  private readDependency(p: number): readonly [MigrationDependency, number] {
-    if (this.isOp(p, '(') || this.isOp(p, '[')) {
-      const [[app, name], next] = this.readStringPair(p);
-      if (name === '__first__') return [{ kind: 'first', app }, next];
-      if (name === '__latest__') return [{ kind: 'latest', app }, next];
-      return [{ kind: 'migration', app, name }, next];
+  private readDependency(): MigrationDependency {
+    const s = this.s;
+    if (s.is('(') || s.is('[')) {
+      const [app, name] = this.readStringPair();
+      if (name === '__first__') return { kind: 'first', app };
+      if (name === '__latest__') return { kind: 'latest', app };
+      return { kind: 'migration', app, name };
     }
-    const [callee, afterCallee] = this.readDottedName(p);
-    if (callee.at(-1) === 'swappable_dependency' && this.isOp(afterCallee, '(')) {
-      const close = this.t.match[afterCallee]!;
-      const argument = afterCallee + 1;
-      if (this.t.kind[argument] === STRING) {
-        // swappable_dependency('auth.User') is a plain dependency on that app's first migration.
-        const [value, afterValue] = this.readString(argument);
-        if (afterValue === close) return [{ kind: 'first', app: value.split('.')[0]! }, close + 1];
-      } else {
-        const [setting, afterSetting] = this.readDottedName(argument);
-        if (afterSetting === close && setting.length === 2 && setting[0] === 'settings') {
-          return [{ kind: 'swappable', setting: setting[1]! }, close + 1];
+    const line = s.line;
+    if (s.kind === NAME && this.readDottedName().at(-1) === 'swappable_dependency' && s.is('(')) {
+      s.next();
+      let dependency: MigrationDependency | null = null;
+      if (s.kind === STRING) {
+        // swappable_dependency('auth.User') is a dependency on that app's first migration.
+        dependency = { kind: 'first', app: this.readString().split('.')[0]! };
+      } else if (s.kind === NAME) {
+        const setting = this.readDottedName();
+        if (setting.length === 2 && setting[0] === 'settings') dependency = { kind: 'swappable', setting: setting[1]! };
+      }
+      if (!dependency || !s.is(')')) return this.fail('expected swappable_dependency(settings.NAME)', line);
+      s.next();
+      return dependency;
+    }
+    return this.fail('expected an ("app_label", "migration_name") pair or migrations.swappable_dependency(...)', line);
+  }
+
+  private readOperation(depth: number): MigrationOperation {
+    const s = this.s;
+    const start = s.start;
+    const line = s.line;
+    if (s.kind === NAME) {
+      // Only the last part of `migrations.AddField` matters; no need to keep the others.
+      let typeStart = s.start;
+      let typeEnd = s.end;
+      s.next();
+      while (s.is('.')) {
+        s.next();
+        if (s.kind !== NAME) this.fail(`expected a name after ".", found "${s.text()}"`);
+        typeStart = s.start;
+        typeEnd = s.end;
+        s.next();
+      }
+      if (s.is('(')) {
+        const args = this.readNamingArguments();
+        const end = s.end;
+        s.next();
+        if (s.depth < depth || (s.depth === depth && s.is(','))) {
+          const type = s.src.slice(typeStart, typeEnd);
+          const operation: MigrationOperation = { type, line, source: s.src.slice(start, end) };
+          setModelAndField(operation, args);
+          return operation;
         }
       }
-      this.fail(argument, 'expected swappable_dependency(settings.NAME)');
     }
-    return this.fail(p, 'expected a ("app_label", "migration_name") pair or migrations.swappable_dependency(...)');
+    // Not a plain call (e.g. `*shared_operations`): keep its text; its type is unknown.
+    this.skipExpression(depth);
+    if (s.previousEnd <= start) this.fail(`unexpected "${s.text()}" in \`operations\``);
+    return { type: 'Unknown', line, source: s.src.slice(start, s.previousEnd) };
   }
 
-  private readOperation(p: number): readonly [MigrationOperation, number] {
-    const start = p;
-    const line = this.t.line[p]!;
-    if (this.t.kind[p] === NAME) {
-      const [callee, afterCallee] = this.readDottedName(p);
-      if (this.isOp(afterCallee, '(')) {
-        const close = this.t.match[afterCallee]!;
-        const next = close + 1;
-        if (this.isOp(next, ',') || this.isElementEnd(next)) {
-          const type = callee.at(-1)!;
-          return [{ type, line, source: this.sourceBetween(start, close), ...this.modelAndField(type, this.readCallArguments(afterCallee)) }, next];
+  // At a call's "("; collects the arguments that can name a model or field and stops at its ")".
+  private readNamingArguments(): NamingArguments {
+    const s = this.s;
+    const depth = s.depth + 1;
+    const args: NamingArguments = {};
+    s.next();
+    let position = 0;
+    while (s.depth >= depth) {
+      let keyword: 'modelName' | 'name' | 'oldName' | 'other' | null = null;
+      if (s.kind === NAME) {
+        const isModelName = s.isName('model_name');
+        const isName = !isModelName && s.isName('name');
+        const isOldName = !isModelName && !isName && s.isName('old_name');
+        s.next();
+        if (s.is('=') && s.depth === depth) {
+          keyword = isModelName ? 'modelName' : isName ? 'name' : isOldName ? 'oldName' : 'other';
+          s.next();
         }
+        // Otherwise a positional argument starting with a name: not a string, skipped below.
       }
-    }
-    // Not a plain call (e.g. `*shared_operations`): keep the text, the type is unknown.
-    const end = this.skipExpression(p);
-    if (end === start) this.fail(p, `unexpected "${this.text(p)}" in \`operations\``);
-    return [{ type: 'Unknown', line, source: this.sourceBetween(start, end - 1) }, end];
-  }
-
-  private modelAndField(type: string, args: CallArguments): { model?: string; field?: string } {
-    const keyword = (name: string) => args.keywords.get(name) ?? undefined;
-    const positional = (index: number) => args.positional[index] ?? undefined;
-    let model: string | undefined;
-    let field: string | undefined;
-    if (FIELD_OPERATIONS.has(type)) {
-      model = keyword('model_name') ?? positional(0);
-      field = type === 'RenameField' ? keyword('old_name') ?? positional(1) : keyword('name') ?? positional(1);
-    } else if (MODEL_NAME_FIRST.has(type)) {
-      model = keyword('model_name') ?? positional(0);
-    } else if (NAME_FIRST.has(type)) {
-      model = keyword('name') ?? positional(0);
-    } else if (type === 'RenameModel') {
-      model = keyword('old_name') ?? positional(0);
-    } else {
-      model = keyword('model_name') ?? keyword('name');
-    }
-    return {
-      ...(model !== undefined ? { model: model.toLowerCase() } : {}),
-      ...(field !== undefined ? { field } : {}),
-    };
-  }
-
-  // String-valued arguments of a call (other values are recorded as null).
-  private readCallArguments(open: number): CallArguments {
-    const close = this.t.match[open]!;
-    const args: CallArguments = { positional: [], keywords: new Map() };
-    let p = open + 1;
-    while (p < close) {
-      let keyword: string | null = null;
-      if (this.t.kind[p] === NAME && this.isOp(p + 1, '=')) {
-        keyword = this.text(p);
-        p += 2;
-      }
-      const isUnpacking = this.isOp(p, '*') || this.isOp(p, '**');
-      const end = this.skipExpression(p);
+      const wanted = keyword === null ? position < 2 : keyword !== 'other';
       let value: string | null = null;
-      if (this.t.kind[p] === STRING) {
-        const [text, afterString] = this.readStringLenient(p);
-        if (afterString === end) value = text;
+      if (wanted && s.kind === STRING) {
+        value = this.readStringLenient();
+        if (!(s.depth < depth || (s.depth === depth && s.is(',')))) value = null;
       }
-      if (keyword !== null) args.keywords.set(keyword, value);
-      else if (!isUnpacking) args.positional.push(value);
-      if (end === p) this.fail(p, `unexpected "${this.text(p)}" in call arguments`);
-      p = this.isOp(end, ',') ? end + 1 : end;
+      s.skipWithin(depth);
+      if (keyword === null) {
+        if (position === 0) args.first = value;
+        else if (position === 1) args.second = value;
+        position++;
+      } else if (keyword !== 'other') {
+        args[keyword] = value;
+      }
+      if (s.depth === depth && s.is(',')) s.next();
     }
     return args;
   }
 
-  private readStringLenient(p: number): [string | null, number] {
+  private readStringLenient(): string | null {
+    const s = this.s;
     let value: string | null = '';
-    while (this.t.kind[p] === STRING) {
-      const part = stringLiteralValue(this.text(p));
+    while (s.kind === STRING) {
+      const part = stringLiteralValue(s.text());
       value = part === null || value === null ? null : value + part;
-      p++;
+      s.next();
     }
-    return [value, p];
+    return value;
   }
 
-  // NAME(.NAME)*; returns [parts, index after it].
-  private readDottedName(p: number): [string[], number] {
-    if (this.t.kind[p] !== NAME) this.fail(p, `unexpected "${this.text(p)}"`);
-    const parts = [this.text(p)];
-    p++;
-    while (this.isOp(p, '.') && this.t.kind[p + 1] === NAME) {
-      parts.push(this.text(p + 1));
-      p += 2;
+  // NAME(.NAME)*, moving past it.
+  private readDottedName(): string[] {
+    const s = this.s;
+    if (s.kind !== NAME) this.fail(`unexpected "${s.text()}"`);
+    const parts = [s.text()];
+    s.next();
+    while (s.is('.')) {
+      s.next();
+      if (s.kind !== NAME) this.fail(`expected a name after ".", found "${s.text()}"`);
+      parts.push(s.text());
+      s.next();
     }
-    return [parts, p];
+    return parts;
   }
 
-  // Index of the "," or closing bracket that ends the expression starting at p.
-  private skipExpression(p: number): number {
-    const { kind, match } = this.t;
-    while (kind[p] !== END && kind[p] !== NEWLINE && !this.isOp(p, ',') && !this.isElementEnd(p)) {
-      p = match[p]! > p ? match[p]! + 1 : p + 1;
+  // Moves to the "," (at `depth`) or closing bracket that ends the expression.
+  private skipExpression(depth: number): void {
+    const s = this.s;
+    while (!(s.depth < depth || (s.depth === depth && s.is(',')))) {
+      if (s.kind === NEWLINE || s.kind === END) return;
+      s.next();
     }
-    return p;
   }
 
-  private skipStatement(p: number): number {
-    const { kind, match } = this.t;
-    while (kind[p] !== NEWLINE && kind[p] !== END && !this.isOp(p, ';')) {
-      p = match[p]! > p ? match[p]! + 1 : p + 1;
-    }
-    return p;
+  // At an opening bracket: moves past its partner.
+  private skipBracketed(): void {
+    const s = this.s;
+    const outer = s.depth;
+    s.next();
+    while (!(s.depth === outer && s.isClosing())) s.next();
+    s.next();
   }
 
-  // Index of the first token of the logical line after the one holding p (END at the end).
-  private nextLogicalLine(p: number): number {
-    const { kind, match } = this.t;
-    while (kind[p] !== NEWLINE && kind[p] !== END) p = match[p]! > p ? match[p]! + 1 : p + 1;
-    return kind[p] === END ? p : p + 1;
+  private skipStatement(): void {
+    const s = this.s;
+    while (s.kind !== NEWLINE && s.kind !== END && !s.is(';')) s.next();
   }
 
-  private isElementEnd(p: number): boolean {
-    return this.t.kind[p] === OP && this.t.match[p]! >= 0 && this.t.match[p]! < p;
+  private skipLogicalLine(): void {
+    this.s.skipLogicalLine();
   }
+}
 
-  private isOp(p: number, op: string): boolean {
-    const { kind, start, end } = this.t;
-    return kind[p] === OP && end[p]! - start[p]! === op.length && this.src.startsWith(op, start[p]);
+// Sets the model (lower-cased, as Django's model_name_lower) and field an operation works on.
+function setModelAndField(operation: MigrationOperation, args: NamingArguments): void {
+  const type = operation.type;
+  let model: string | null | undefined;
+  let field: string | null | undefined;
+  if (FIELD_OPERATIONS.has(type)) {
+    model = args.modelName ?? args.first;
+    // RenameField(model_name, old_name, new_name): the field operated on is the old one.
+    field = type === 'RenameField' ? (args.oldName ?? args.second) : (args.name ?? args.second);
+  } else if (MODEL_NAME_FIRST.has(type)) {
+    model = args.modelName ?? args.first;
+  } else if (NAME_FIRST.has(type)) {
+    model = args.name ?? args.first;
+  } else if (type === 'RenameModel') {
+    model = args.oldName ?? args.first;
+  } else {
+    model = args.modelName ?? args.name;
   }
-
-  private isName(p: number, word: string): boolean {
-    const { kind, start, end } = this.t;
-    return kind[p] === NAME && end[p]! - start[p]! === word.length && this.src.startsWith(word, start[p]);
-  }
-
-  private text(p: number): string {
-    return this.t.kind[p] === NEWLINE ? 'end of line' : this.t.kind[p] === END ? 'end of file' : this.src.slice(this.t.start[p], this.t.end[p]);
-  }
-
-  // Raw source from token `first` through token `last`.
-  private sourceBetween(first: number, last: number): string {
-    return this.src.slice(this.t.start[first], this.t.end[last]);
-  }
-
-  private fail(p: number, reason: string): never {
-    throw new MigrationParseError(this.file, this.t.line[p] ?? 1, reason);
-  }
+  if (model != null) operation.model = model.toLowerCase();
+  if (field != null) operation.field = field;
 }
