@@ -1,0 +1,35 @@
+// `migration-guard deploy`: backup, migrate, verify, restore on failure — the production update procedure.
+import type { Command } from 'commander';
+import { commandContext } from '../context.js';
+import { runDeploy } from '../../deploy/run-deploy.js';
+
+interface DeployFlags {
+  plan?: boolean;
+  pull: boolean;
+  leaveStopped?: boolean;
+  backupDir?: string;
+}
+
+export function register(program: Command): void {
+  program
+    .command('deploy')
+    .description('update a staging/production checkout: preflight, stop, git pull --ff-only, back up, migrate, verify, restore on failure, start')
+    .argument('[migrate-args...]', 'extra options for manage.py migrate, after -- (e.g. -- --verbosity 2); --fake is refused')
+    .option('--plan', 'print every check and the steps a deploy would run; change nothing')
+    .option('--no-pull', 'deploy what is checked out (skip git pull --ff-only)')
+    .option('--leave-stopped', 'do not run serviceStart / maintenanceOff at the end')
+    .option('--backup-dir <dir>', 'where backups, journals and the lock go (default: "deploy.backupDir")')
+    .addHelpText(
+      'after',
+      '\nExit codes: 0 deployed (or nothing to migrate); 1 migrate/verify failed and the database was restored (or nothing had been migrated), or the service did not start; 2 refused or stopped before migrating (nothing changed); 4 the restore failed: needs a human now; 130 interrupted (restored if needed).\nJournal: <backupDir>/deploy-<id>.journal.jsonl, one JSON line per step.',
+    )
+    .action(async (migrateArgs: string[], flags: DeployFlags, command: Command) => {
+      const context = commandContext(command);
+      process.exitCode = await runDeploy({
+        config: context.config,
+        env: context.env,
+        settings: context.connectionSettings(),
+        options: { plan: Boolean(flags.plan), pull: flags.pull, leaveStopped: Boolean(flags.leaveStopped), backupDir: flags.backupDir, migrateArgs },
+      });
+    });
+}

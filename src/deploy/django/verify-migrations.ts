@@ -1,0 +1,73 @@
+// The post-migrate checks: every migration in the plan is recorded as applied, and the models need no new migration.
+import type { ResolvedConfig } from '../../config/load-config.js';
+import type { Connection } from '../../db/connect.js';
+import { readAppliedMigrations } from '../../db/django-migrations.js';
+import { runManagePy } from '../../django/manage-py.js';
+import { redactSecrets } from '../../backup/redact-secrets.js';
+import type { PlanNode } from './migration-probe.js';
+import { buildProjectGraph, loadProjectMigrations } from '../../django/project-migrations.js';
+import { migrationId } from '../../django/migration-graph.js';
+
+/** Plan entries django_migrations does not record as applied (a squashed one counts when all it replaces are). */
+export async function findUnappliedMigrations(connection: Connection, plan: PlanNode[]): Promise<string[]> {
+  const applied = new Set((await readAppliedMigrations(connection)).map((row) => `${row.app}.${row.name}`));
+  return plan
+    .filter((node) => !applied.has(`${node.app}.${node.name}`) && !(node.replaces.length > 0 && node.replaces.every(([app, name]) => applied.has(`${app}.${name}`))))
+    .map((node) => `${node.app}.${node.name}`);
+}
+
+export interface ModelCheck {
+  /** ok: no changes; changes: a model change has no migration (exit 1, or 3 when it would need input); error: the command itself failed. */
+  status: 'ok' | 'changes' | 'error';
+  exitCode: number | undefined;
+  output: string;
+}
+
+/** `manage.py makemigrations --check --dry-run --noinput`: a model change without a committed migration fails it. */
+export async function checkModelsHaveMigrations(config: ResolvedConfig, options: { env?: NodeJS.ProcessEnv; secrets?: string[] } = {}): Promise<ModelCheck> {
+  const result = await runManagePy(config, ['makemigrations', '--check', '--dry-run', '--noinput'], { env: options.env });
+  const output = redactSecrets(String(result.all ?? '').trim(), options.secrets ?? []);
+  const exitCode = result.exitCode;
+  // An uncaught exception (settings, imports) also exits 1: a traceback means the tool failed, not the check.
+  if (exitCode === 0) return { status: 'ok', exitCode, output };
+  if ((exitCode === 1 || exitCode === 3) && !output.includes('Traceback (most recent call last)')) return { status: 'changes', exitCode, output };
+  return { status: 'error', exitCode, output };
+}
+
+/** The guarded apps' migration files (read without Python, migration-graph.ts) still pending against django_migrations. */
+export async function pendingByMigrationFiles(config: ResolvedConfig, connection: Connection): Promise<{ pending: string[] } | { unavailable: string }> {
+  try {
+    const applied = new Set((await readAppliedMigrations(connection)).map((row) => `${row.app}.${row.name}`));
+    const graph = buildProjectGraph(config, await loadProjectMigrations(config), applied);
+    return { pending: graph.pendingPlan().map(migrationId) };
+  } catch (error) {
+    // A file this parser cannot read is its limitation, not the deploy's failure: Django's own plan decides.
+    return { unavailable: (error as Error).message };
+  }
+}
+
+export interface VerifyResult {
+  /** One line per problem; empty when the deploy is verified. */
+  problems: string[];
+  unapplied: string[];
+  /** Why the cross-check against the migration files could not run, if it could not. */
+  fileCheckUnavailable: string | null;
+  modelCheck: ModelCheck;
+}
+
+/** Step 8: every migration is applied (by Django's plan, and by the migration files read directly) and
+ * `makemigrations --check` finds nothing. */
+export async function verifyDeployment(config: ResolvedConfig, connection: Connection, plan: PlanNode[], options: { env?: NodeJS.ProcessEnv; secrets?: string[] } = {}): Promise<VerifyResult> {
+  const unapplied = await findUnappliedMigrations(connection, plan);
+  const byFiles = await pendingByMigrationFiles(config, connection);
+  if ('pending' in byFiles) for (const id of byFiles.pending) if (!unapplied.includes(id)) unapplied.push(id);
+  const modelCheck = await checkModelsHaveMigrations(config, options);
+  const problems: string[] = [];
+  if (unapplied.length) problems.push(`not applied after migrate: ${unapplied.join(', ')}`);
+  if (modelCheck.status === 'changes') {
+    problems.push(`makemigrations --check found model changes that have no migration (exit ${modelCheck.exitCode}): the code's migrations were not all committed`);
+  } else if (modelCheck.status === 'error') {
+    problems.push(`makemigrations --check could not run (exit ${modelCheck.exitCode ?? '?'}): a tool error, not a verdict`);
+  }
+  return { problems, unapplied, fileCheckUnavailable: 'unavailable' in byFiles ? byFiles.unavailable : null, modelCheck };
+}

@@ -1,0 +1,98 @@
+// `deploy --plan`: every preflight check, the lock and recovery state, the pending migrations and the exact
+// steps a deploy would run. Reads only: no lock, no journal, no directory, no fetch, no backup.
+import path from 'node:path';
+import type { ResolvedConfig } from '../../config/load-config.js';
+import { ExitCode } from '../../cli/exit-codes.js';
+import { withConnection } from '../../db/connect.js';
+import type { ConnectionSettings } from '../../db/connection-settings.js';
+import { describeConnection } from '../../db/connection-settings.js';
+import type { DeployOutput } from '../steps/deploy-output.js';
+import type { PreflightCheck } from '../preflight/preflight-check.js';
+import { checkRole } from '../preflight/role-check.js';
+import { checkMigrateArgs } from '../preflight/migrate-args-check.js';
+import { inspectBackupDir } from '../preflight/backup-dir-check.js';
+import { runRemainingPreflight } from '../preflight/run-preflight.js';
+import { inspectLocalLock } from '../locks/local-lock.js';
+import { databaseLockHolder, databaseLockName } from '../locks/database-lock.js';
+import { findUnfinishedJournal } from '../journal/journal-reader.js';
+import { describeRecovery, planRecovery } from '../recovery/plan-recovery.js';
+import { probeMigrations } from '../django/migration-probe.js';
+import { downCommands, upCommands } from '../service/service-commands.js';
+
+export interface PlanInput {
+  config: ResolvedConfig;
+  env: NodeJS.ProcessEnv;
+  settings: ConnectionSettings;
+  options: { leaveStopped: boolean };
+  output: DeployOutput;
+  backupDir: string;
+  migrateArgs: string[];
+  pull: boolean;
+  secrets: string[];
+}
+
+/** Prints the plan; exit 0 when a deploy would pass its preflight, 2 when it would refuse. */
+export async function printDeployPlan(input: PlanInput): Promise<number> {
+  const { config, settings, output, backupDir } = input;
+  const deploy = config.raw.deploy;
+  output.line('info', `deploy --plan: ${describeConnection(settings)}, checkout ${config.repoRoot}. Nothing is changed.`);
+
+  const checks: PreflightCheck[] = [checkRole(config), checkMigrateArgs(input.migrateArgs), inspectBackupDir(backupDir)];
+  checks.push(...(await runRemainingPreflight({ config, settings, backupDir, pull: input.pull, env: input.env })));
+  checks.push(await inspectLocks(settings, backupDir));
+  output.line('info', 'Preflight:');
+  for (const check of checks) output.detail(`${check.ok ? (check.warning ? '!' : '✔') : '✖'} ${check.name}: ${check.summary}${check.warning ? ` (${check.warning})` : ''}${!check.ok && check.fix ? `\n    fix: ${check.fix}` : ''}`);
+
+  const unfinished = findUnfinishedJournal(backupDir);
+  if (unfinished) output.line('warn', `${describeRecovery(planRecovery(unfinished))} A deploy would do this first (journal: ${unfinished.file}).`);
+
+  let pendingCount: number | null = null;
+  try {
+    const probe = await probeMigrations(config, { sql: false, env: input.env, secrets: input.secrets });
+    pendingCount = probe.pending.length;
+    output.line('info', `Migrations in the checkout as it is now${input.pull ? ' (the pull may bring more)' : ''}: ${probe.plan.filter((node) => node.applied).length} applied, ${probe.pending.length} pending`);
+    for (const item of probe.pending) output.detail(`[ ] ${item.app}.${item.name}`);
+  } catch (error) {
+    output.line('warn', `could not list the migrations: ${(error as Error).message}${(error as { output?: string }).output ? `\n${(error as { output?: string }).output}` : ''}`);
+  }
+
+  const down = downCommands(deploy);
+  const up = upCommands(deploy);
+  const steps = [
+    `take the locks: ${path.join(backupDir, 'deploy.lock')} and GET_LOCK('${databaseLockName(settings.database)}')`,
+    ...down.map((command) => `${command.step}: ${command.command}`),
+    input.pull ? `git pull --ff-only${checks.find((check) => check.name === 'pull')?.summary.replace(/^git pull --ff-only/, '') ?? ''}` : 'no pull (--no-pull or "deploy.pull": false)',
+    'list pending migrations (Django\'s migration plan) and collect their SQL (sqlmigrate)',
+    `if any are pending: back up to ${path.join(backupDir, `${settings.database}-<timestamp>-<gitrev>.sql.gz`)} (verified, fsynced; keep ${deploy.keep}) and save their SQL beside it (.pending.sql)`,
+    `python manage.py migrate --noinput${input.migrateArgs.length ? ` ${input.migrateArgs.join(' ')}` : ''}`,
+    'verify: every migration applied; makemigrations --check --dry-run --noinput finds nothing',
+    'on failure: restore the backup, verify it against the state before the deploy, move the checkout back',
+    ...(input.options.leaveStopped ? ['leave the application stopped (--leave-stopped)'] : up.map((command) => `${command.step}: ${command.command} (whatever happened)`)),
+  ];
+  output.line('info', `A deploy would${pendingCount === 0 && !input.pull ? ' (nothing pending: backup and migrate are skipped)' : ''}:`);
+  steps.forEach((step, index) => output.detail(`${index + 1}. ${step}`));
+
+  const failed = checks.filter((check) => !check.ok);
+  if (failed.length) {
+    output.line('failed', `A deploy would refuse now: ${failed.map((check) => check.name).join(', ')}.`);
+    return ExitCode.cannotRun;
+  }
+  output.line('ok', 'A deploy would pass its preflight.');
+  return ExitCode.ok;
+}
+
+async function inspectLocks(settings: ConnectionSettings, backupDir: string): Promise<PreflightCheck> {
+  const file = path.join(backupDir, 'deploy.lock');
+  const local = inspectLocalLock(file);
+  if (local && local.state !== 'gone') {
+    return { name: 'locks', ok: false, summary: `${file} is held by pid ${local.holder.pid} on ${local.holder.host} (${local.holder.command}, since ${local.holder.startedAt})`, fix: 'Wait for that deploy to finish.' };
+  }
+  let holder: string | null = null;
+  try {
+    holder = await withConnection(settings, (connection) => databaseLockHolder(connection, settings.database));
+  } catch {
+    // the database check already reports an unreachable database
+  }
+  if (holder) return { name: 'locks', ok: false, summary: `GET_LOCK('${databaseLockName(settings.database)}') is held: ${holder}`, fix: 'Another server is deploying against this database: wait for it.' };
+  return { name: 'locks', ok: true, summary: local ? `free (${file} is stale: pid ${local.holder.pid} is gone; a deploy takes it over)` : 'free' };
+}
