@@ -9,6 +9,10 @@ export const hooksSection = z
     mysqlWarnings: z.boolean().default(true),
     /** Turn the MySQL warnings into blocking problems. */
     mysqlWarningsBlock: z.boolean().default(false),
+    /** Untracked files the settings need (e.g. ".env"), copied into the snapshot Django runs on; relative to the config file. */
+    snapshotFiles: z.array(z.string().min(1)).default([]),
+    /** After pull/checkout/rebase: ask to run migrate on a terminal (false: only print the command). */
+    offerMigrate: z.boolean().default(true),
   })
   .strict()
   .prefault({});

@@ -1,0 +1,138 @@
+// Django's own verdict on whether models and migrations agree, and the problems it implies (pure logic).
+import type { Problem, Severity } from './problem.js';
+import { shellQuote } from './shell-quote.js';
+
+/** A migration makemigrations would write. */
+export interface WouldCreateMigration {
+  app: string;
+  /** Repository-relative path it would be written to. */
+  path: string;
+  /** Django's description of each operation ("Add field weight to product"). */
+  operations: string[];
+}
+
+export type DjangoVerdict =
+  /** makemigrations --check found nothing to do. */
+  | { kind: 'in-sync'; djangoVersion?: string }
+  /** makemigrations would write migrations (exit 1). */
+  | { kind: 'out-of-sync'; migrations: WouldCreateMigration[]; djangoVersion?: string }
+  /** A non-null field was added without a default (exit 3 under --noinput): makemigrations must ask for one. */
+  | { kind: 'needs-default'; model?: string; field?: string; djangoVersion?: string }
+  /** Django found several leaves (CommandError "Conflicting migrations detected"). */
+  | { kind: 'conflicts'; message: string; djangoVersion?: string }
+  /** The committed code imports a module that exists only in the working tree (not staged / not committed). */
+  | { kind: 'missing-module'; module: string; workingTreePath: string; message: string }
+  /** Python or Django could not run, or failed for reasons outside the staged code. */
+  | { kind: 'could-not-run'; reason: string; output: string };
+
+/** Definitive verdicts, safe to cache (the others depend on the environment). */
+export function isCacheableVerdict(verdict: DjangoVerdict): boolean {
+  return verdict.kind === 'in-sync' || verdict.kind === 'out-of-sync' || verdict.kind === 'needs-default' || verdict.kind === 'conflicts';
+}
+
+export interface VerdictProblemOptions {
+  /** "staged" or "at abc1234": what Django looked at. */
+  where: string;
+  /** Apps whose files changed, named in the makemigrations command when Django does not say which. */
+  changedApps: string[];
+  /** Untracked migration files per app: when Django wants a migration the user already made, say `git add`. */
+  untrackedByApp: ReadonlyMap<string, string[]>;
+  /** When Django cannot run: block (CI) instead of warning. */
+  failClosed: boolean;
+  /** What was still checked without Django, for the could-not-run message. */
+  checkedWithoutDjango: string;
+}
+
+/** The problems a verdict implies. */
+export function djangoVerdictProblems(verdict: DjangoVerdict, options: VerdictProblemOptions): Problem[] {
+  switch (verdict.kind) {
+    case 'in-sync':
+      return [];
+    case 'out-of-sync':
+      return groupByApp(verdict.migrations).map(([app, migrations]) => {
+        const untracked = options.untrackedByApp.get(app) ?? [];
+        return {
+          code: 'models-without-migration',
+          severity: 'block',
+          title: options.where === 'staged' ? `${app}: the models changed but no migration for the change is staged` : `${app}: the models ${options.where} need a migration that is not there`,
+          files: migrations.map((migration) => migration.path),
+          details: ["Django's makemigrations would create:", ...migrations.flatMap((migration) => [`  ${migration.path}`, ...migration.operations.map((operation) => `    - ${operation}`)])],
+          why: 'Without the migration, nobody else can bring their database to these models.',
+          fix: untracked.length
+            ? `you already have ${untracked.join(', ')}: git add ${untracked.map(shellQuote).join(' ')}   (if it is not up to date: python manage.py makemigrations ${app})`
+            : `python manage.py makemigrations ${app}   then: git add ${appMigrationsDir(migrations)}`,
+        } satisfies Problem;
+      });
+    case 'needs-default': {
+      const what = verdict.field && verdict.model ? `the non-null field ${verdict.model}.${verdict.field}` : 'a non-null field';
+      const apps = options.changedApps.join(' ');
+      return [
+        {
+          code: 'non-null-field-needs-default',
+          severity: 'block',
+          title: `The models ${options.where === 'staged' ? '' : `${options.where} `}add ${what} without a default, and no migration for it is ${options.where === 'staged' ? 'staged' : 'there'}`,
+          files: [],
+          why: 'Existing rows need a value for the new column; makemigrations has to ask for one.',
+          fix: `python manage.py makemigrations${apps ? ` ${apps}` : ''}   (answer its question about a default), then git add the new migration`,
+        },
+      ];
+    }
+    case 'conflicts':
+      return [
+        {
+          code: 'conflicting-leaves',
+          severity: 'block',
+          title: `Django reports conflicting migrations (${options.where}): ${verdict.message}`,
+          files: [],
+          why: 'migrate and makemigrations stop until the branches of the migration graph are joined.',
+          fix: 'python manage.py makemigrations --merge',
+        },
+      ];
+    case 'missing-module':
+      return [
+        {
+          code: 'staged-code-does-not-import',
+          severity: 'block',
+          title: `The ${options.where === 'staged' ? 'staged' : 'committed'} code imports ${verdict.module}, which is only in your working tree`,
+          files: [verdict.workingTreePath],
+          details: [verdict.message],
+          why: 'Anyone checking out this commit gets an ImportError.',
+          fix: `git add ${shellQuote(verdict.workingTreePath)}`,
+        },
+      ];
+    case 'could-not-run': {
+      const severity: Severity = options.failClosed ? 'block' : 'warn';
+      return [
+        {
+          code: 'django-could-not-run',
+          severity,
+          title: `Could not ask Django whether models and migrations agree: ${verdict.reason}`,
+          files: [],
+          details: [`Checked without Django: ${options.checkedWithoutDjango}.`, ...(verdict.output ? ['Output:', ...lastLines(verdict.output, 12).map((line) => `  ${line}`)] : [])],
+          fix: options.failClosed
+            ? 'make Python and Django available to the hook (migration-guard install --python .venv/bin/python), or set "hooks": { "failClosed": false } to let such commits through'
+            : 'make Python and Django available to the hook (migration-guard install --python .venv/bin/python); set "hooks": { "failClosed": true } to block instead (the right choice in CI)',
+        },
+      ];
+    }
+  }
+}
+
+function groupByApp(migrations: WouldCreateMigration[]): Array<[string, WouldCreateMigration[]]> {
+  const groups = new Map<string, WouldCreateMigration[]>();
+  for (const migration of migrations) {
+    const list = groups.get(migration.app);
+    if (list) list.push(migration);
+    else groups.set(migration.app, [migration]);
+  }
+  return [...groups];
+}
+
+function appMigrationsDir(migrations: WouldCreateMigration[]): string {
+  const first = migrations[0]!.path;
+  return shellQuote(first.slice(0, first.lastIndexOf('/') + 1));
+}
+
+function lastLines(text: string, count: number): string[] {
+  return text.trimEnd().split('\n').slice(-count);
+}

@@ -1,0 +1,72 @@
+// Which repository paths belong to what: guarded apps, their migrations, the settings (pure logic).
+import path from 'node:path';
+import { isMigrationModuleFileName } from '../django/migration-files.js';
+
+/** A guarded app, with paths relative to the repository root (forward slashes, no trailing slash). */
+export interface AppPaths {
+  label: string;
+  dir: string;
+  migrationsDir: string;
+}
+
+/** The project's layout as repository-relative paths: what the hooks match staged paths against. */
+export interface ProjectPaths {
+  apps: AppPaths[];
+  /** The settings module: a file (settings.py) or a package directory (settings/). */
+  settings: string[];
+  /** manage.py */
+  managePy: string;
+  /** Directory of manage.py ('' at the root). */
+  projectDir: string;
+}
+
+export interface MigrationPath {
+  app: string;
+  /** Migration name (file name without .py). */
+  name: string;
+  path: string;
+}
+
+/** Repository-relative path of an absolute one, with forward slashes. */
+export function relativePath(root: string, absolute: string): string {
+  return path.relative(root, absolute).split(path.sep).join('/');
+}
+
+function isInside(file: string, dir: string): boolean {
+  return dir === '' || file.startsWith(`${dir}/`);
+}
+
+/** The guarded app a path belongs to (the innermost one), or null. */
+export function appOf(file: string, project: ProjectPaths): AppPaths | null {
+  let best: AppPaths | null = null;
+  for (const app of project.apps) {
+    if (isInside(file, app.dir) && (!best || app.dir.length > best.dir.length)) best = app;
+  }
+  return best;
+}
+
+/** The migration a path is, when it is a migration module directly inside a guarded app's migrations/. */
+export function migrationOf(file: string, project: ProjectPaths): MigrationPath | null {
+  for (const app of project.apps) {
+    if (path.posix.dirname(file) === app.migrationsDir && isMigrationModuleFileName(path.posix.basename(file))) {
+      return { app: app.label, name: path.posix.basename(file, '.py'), path: file };
+    }
+  }
+  return null;
+}
+
+/** Whether the path is (part of) the settings module. */
+export function isSettingsFile(file: string, project: ProjectPaths): boolean {
+  return file.endsWith('.py') && project.settings.some((settings) => file === settings || isInside(file, settings));
+}
+
+/** Whether a change to this path can change Django's migration verdict: Python in a guarded app, or the settings. */
+export function affectsDjangoVerdict(file: string, project: ProjectPaths): boolean {
+  if (!file.endsWith('.py')) return false;
+  return appOf(file, project) !== null || isSettingsFile(file, project);
+}
+
+/** Pathspecs of every guarded app's migrations directory. */
+export function migrationPathspecs(project: ProjectPaths): string[] {
+  return project.apps.map((app) => app.migrationsDir);
+}

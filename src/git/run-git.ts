@@ -1,0 +1,94 @@
+// Runs git without loading execa: hooks start on every commit, so this file imports only node builtins
+// (and the tiny errors module).
+import { spawn, spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { UserError } from '../errors.js';
+
+export interface GitRunOptions {
+  /** Text written to git's stdin (then closed). */
+  input?: string;
+  /** Extra environment for this call (e.g. GIT_INDEX_FILE for a private index). */
+  env?: NodeJS.ProcessEnv;
+  /** Exit codes that are answers, not failures (e.g. 1 for `git diff --quiet`). */
+  okExitCodes?: number[];
+}
+
+export interface GitOutput {
+  stdout: string;
+  stderr: string;
+  exitCode: number;
+}
+
+/** A git command that failed: names the command and git's own message (printed like any user-facing error). */
+export class GitError extends UserError {
+  readonly args: string[];
+  /** git's own exit code. */
+  readonly gitExitCode: number;
+  readonly stderr: string;
+
+  constructor(args: string[], exitCode: number, stderr: string) {
+    super(`git ${args.join(' ')} failed (exit ${exitCode}): ${stderr.trim() || '(no message)'}`, {
+      fix: exitCode === 128 && /not a git repository/i.test(stderr) ? 'run it inside the Django project\'s git repository' : undefined,
+    });
+    this.name = 'GitError';
+    this.args = args;
+    this.gitExitCode = exitCode;
+    this.stderr = stderr;
+  }
+}
+
+// Git runs hooks with GIT_INDEX_FILE (and sometimes GIT_DIR) set, possibly relative to the
+// repository root. They must be kept: `git commit <paths>` and `commit -a` stage into a temporary
+// index that only GIT_INDEX_FILE names. Made absolute once, at start-up, while the working directory
+// is still the one git chose, so calls with another cwd keep pointing at the same files.
+const GIT_PATH_VARIABLES = ['GIT_DIR', 'GIT_WORK_TREE', 'GIT_INDEX_FILE', 'GIT_COMMON_DIR', 'GIT_OBJECT_DIRECTORY'];
+const startDir = process.cwd();
+const inheritedEnv: NodeJS.ProcessEnv = { ...process.env, GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C' };
+for (const name of GIT_PATH_VARIABLES) {
+  const value = inheritedEnv[name];
+  if (value) inheritedEnv[name] = path.resolve(startDir, value);
+}
+
+/** The environment git children get: ours with git's path variables made absolute, plus `extra`. */
+export function childEnv(extra?: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return extra ? { ...inheritedEnv, ...extra } : inheritedEnv;
+}
+
+/** Runs `git <args>` in `cwd`; rejects with GitError unless the exit code is 0 or listed as ok. */
+export function runGit(cwd: string, args: string[], options: GitRunOptions = {}): Promise<GitOutput> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('git', args, { cwd, env: childEnv(options.env), stdio: ['pipe', 'pipe', 'pipe'] });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
+    child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
+    child.on('error', (error) => reject(new GitError(args, -1, `cannot start git: ${error.message}`)));
+    child.on('close', (code) => {
+      const result = { stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8'), exitCode: code ?? -1 };
+      if (result.exitCode === 0 || options.okExitCodes?.includes(result.exitCode)) resolve(result);
+      else reject(new GitError(args, result.exitCode, result.stderr));
+    });
+    child.stdin.on('error', () => {}); // git may exit before reading all input
+    child.stdin.end(options.input ?? '');
+  });
+}
+
+/** Runs git and returns its stdout. */
+export async function git(cwd: string, args: string[], options: GitRunOptions = {}): Promise<string> {
+  return (await runGit(cwd, args, options)).stdout;
+}
+
+/** Synchronous variant for the hook fast path (one process, no promise machinery). */
+export function gitSync(cwd: string, args: string[]): string {
+  const result = spawnSync('git', args, { cwd, env: childEnv(undefined), encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+  if (result.error) throw new GitError(args, -1, `cannot start git: ${result.error.message}`);
+  if (result.status !== 0) throw new GitError(args, result.status ?? -1, result.stderr);
+  return result.stdout;
+}
+
+/** Splits NUL-terminated output (`-z`) into fields, dropping the trailing empty one. */
+export function splitNul(output: string): string[] {
+  const fields = output.split('\0');
+  if (fields.at(-1) === '') fields.pop();
+  return fields;
+}

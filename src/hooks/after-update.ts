@@ -1,0 +1,79 @@
+// What post-merge/post-checkout/post-rewrite say and do once migrations changed: report, compare
+// with the database, and on a terminal offer to migrate (development only).
+import { loadHookContext } from './hook-context.js';
+import { listChangesBetween } from '../git/file-changes.js';
+import { currentBranch, type Repository } from '../git/repository.js';
+import { migrationPathspecs } from '../checks/project-paths.js';
+import { noMigrationChanges, summarizeMigrationChanges } from '../checks/migration-changes.js';
+import { planAfterUpdate } from '../checks/after-update.js';
+import type { MigrationStatus } from '../checks/migration-status.js';
+import { resolveConnectionSettings } from '../db/connection-settings.js';
+import { readProjectStatus } from '../status/project-status.js';
+import { askYesNo } from '../ui/prompts.js';
+import { runManagePy } from '../django/manage-py.js';
+import { errorStyle } from '../ui/style.js';
+
+const STATUS_TIMEOUT_MS = 8_000;
+
+export interface UpdateSpanInput {
+  from: string;
+  to: string;
+  event: string;
+  previousRef?: string;
+}
+
+/** Reports on the migrations between `from` and `to` and offers to apply what is pending. */
+export async function reportAfterUpdate(options: { cwd: string; configPath?: string }, repository: Repository, span: UpdateSpanInput): Promise<void> {
+  const context = await loadHookContext(options.cwd, options.configPath);
+  const { config, project } = context;
+  const changes = summarizeMigrationChanges(await listChangesBetween(repository, span.from, span.to, migrationPathspecs(project)), project);
+  if (noMigrationChanges(changes)) return;
+
+  let status: MigrationStatus | null = null;
+  let statusUnknownBecause: string | undefined;
+  try {
+    const settings = resolveConnectionSettings(config.raw, process.env, config.configFile ?? '(defaults)');
+    status = await withTimeout(readProjectStatus(config, settings), STATUS_TIMEOUT_MS, 'the database did not answer in time');
+  } catch (error) {
+    statusUnknownBecause = (error as Error).message.replace(/\.$/, '');
+  }
+  const appliedIds = new Set(status?.apps.flatMap((app) => app.migrations.filter((entry) => entry.applied).map((entry) => `${app.app}.${entry.name}`)) ?? []);
+  const plan = planAfterUpdate({
+    event: span.event,
+    changes,
+    status,
+    statusUnknownBecause,
+    role: config.role,
+    previousRef: span.previousRef,
+    currentRef: (await currentBranch(repository)) ?? undefined,
+    changedButApplied: changes.changed.map((migration) => `${migration.app}.${migration.name}`).filter((id) => appliedIds.has(id)),
+  });
+  process.stderr.write(`${plan.lines.join('\n')}\n`);
+  if (plan.offerMigrate === 0) return;
+
+  const count = `${plan.offerMigrate} migration${plan.offerMigrate === 1 ? '' : 's'}`;
+  const answer = config.raw.hooks.offerMigrate ? await askYesNo(`Apply ${count} now (python manage.py migrate)?`, false) : null;
+  if (answer !== true) {
+    process.stderr.write(`  To apply ${plan.offerMigrate === 1 ? 'it' : 'them'}: ${plan.migrateCommand}\n`);
+    return;
+  }
+  const result = await runManagePy(config, ['migrate'], { live: true });
+  if (result.exitCode === 0) {
+    process.stderr.write(`${errorStyle.green('migration-guard: migrate finished.')}\n`);
+  } else {
+    process.stderr.write(
+      `${errorStyle.red(`migration-guard: migrate failed (exit ${result.exitCode}).`)} On MySQL a failed migration can leave its schema changes half-applied: check with migration-guard status before rerunning it.\n`,
+    );
+  }
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([
+    promise.finally(() => clearTimeout(timer)),
+    new Promise<T>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(message)), ms);
+      timer.unref();
+    }),
+  ]);
+}

@@ -1,0 +1,150 @@
+// Checks for commits about to be shared (pre-push) or under review (`check --range`): Django's verdict
+// on the tip, no shipped migration edited or deleted, no conflict with the branch they merge into.
+import { listCommitChanges, type FileChange } from '../git/file-changes.js';
+import { findPublishedPaths } from '../git/remote-refs.js';
+import { existingObjects } from '../git/tree-entries.js';
+import { runGit } from '../git/run-git.js';
+import { MigrationGraph } from '../django/migration-graph.js';
+import type { ParsedMigration } from '../django/migration-types.js';
+import { affectsDjangoVerdict, migrationOf, type AppPaths } from '../checks/project-paths.js';
+import { findPublishedMigrationChanges, publishedChangeProblems } from '../checks/published-migrations.js';
+import { mergeConflictProblems, migrationGraphProblems, migrationIds } from '../checks/migration-graph-problems.js';
+import { djangoVerdictProblems } from '../checks/django-verdict.js';
+import { mysqlMigrationWarnings } from '../checks/mysql-warnings.js';
+import type { Problem } from '../checks/problem.js';
+import { djangoVerdictFor, type VerdictResult } from './django-verdict.js';
+import { listMigrationEntries, loadTreeMigrations, parseMigrationEntries } from './migrations-in-tree.js';
+import type { HookContext } from './hook-context.js';
+
+export interface RangeOptions {
+  /** The commit being pushed or reviewed. */
+  tip: string;
+  /** rev-list arguments that exclude what is already shared (['--not', '--remotes=origin'] or ['^base']). */
+  exclude: string[];
+  /** Where shipped migrations are: on a remote's tracking branches, or in a base revision. */
+  shipped: { kind: 'remote'; remote: string } | { kind: 'rev'; rev: string };
+  /** The branch the commits will be merged into (remote default branch, or the range's base), if any. */
+  mergeTarget: string | null;
+  /** Short label for the tip in messages ("feature → origin/feature"). */
+  label: string;
+}
+
+export interface RangeAnalysis {
+  problems: Problem[];
+  nothingToCheck?: string;
+  verdict?: VerdictResult;
+}
+
+/** Checks the commits reachable from the tip and not excluded. */
+export async function analyzeRange(context: HookContext, options: RangeOptions): Promise<RangeAnalysis> {
+  const { repository, project, config } = context;
+  const commits = await listCommitChanges(repository, options.tip, options.exclude);
+  if (commits.length === 0) return { problems: [], nothingToCheck: `${options.label}: no new commits` };
+  const changes = commits.flatMap((commit) => commit.changes);
+  const pathOf = (app: string, name: string) => `${project.apps.find((candidate) => candidate.label === app)?.migrationsDir ?? app}/${name}.py`;
+  // Conflicts with the target branch are checked even when the new commits touch no Python: the
+  // branch may carry a migration pushed earlier, before the target got one of its own.
+  const mergeConflicts = options.mergeTarget ? await conflictsWithTarget(context, options.tip, options.mergeTarget, pathOf, `at ${options.label}`) : [];
+  if (!changes.some((change) => affectsDjangoVerdict(change.path, project))) {
+    return { problems: mergeConflicts, nothingToCheck: mergeConflicts.length ? undefined : `${options.label}: no commit touches Python in a guarded app or the settings` };
+  }
+  const changedApps = appsWithMigrationChanges(changes, context);
+  const tipSource = { kind: 'commit' as const, rev: options.tip };
+  const [verdict, shipped, tipMigrations] = await Promise.all([
+    djangoVerdictFor(context, tipSource),
+    shippedChanges(context, changes, options),
+    loadTreeMigrations(repository, project, tipSource, changedApps.length ? project.apps : []),
+  ]);
+
+  const problems: Problem[] = [];
+  const where = `at ${options.label}`;
+  problems.push(
+    ...djangoVerdictProblems(verdict.verdict, {
+      where,
+      changedApps: changedApps.map((app) => app.label),
+      untrackedByApp: new Map(),
+      failClosed: config.raw.hooks.failClosed,
+      checkedWithoutDjango: 'edits to shipped migrations, conflicting leaves, duplicate numbers and conflicts with the target branch',
+    }),
+  );
+  problems.push(...shipped);
+
+  const readable = new Set(changedApps.map((app) => app.label).filter((label) => !tipMigrations.unreadableApps.has(label)));
+  problems.push(...tipMigrations.unreadable);
+  const tipGraph = new MigrationGraph(tipMigrations.migrations, { apps: project.apps.map((app) => app.label), settings: { AUTH_USER_MODEL: config.authUserModel } });
+  problems.push(...migrationGraphProblems(tipGraph, { apps: readable, pathOf, where }));
+  // A conflict already visible in the tip alone is reported once, as such.
+  problems.push(...mergeConflicts.filter((problem) => !problem.files.every((file) => problems.some((known) => known.code === 'conflicting-leaves' && known.files.includes(file)))));
+
+  if (config.raw.hooks.mysqlWarnings) {
+    const added = new Set(changes.filter((change) => change.status === 'A').map((change) => change.path));
+    const newMigrations = tipMigrations.migrations.filter((migration) => added.has(migration.file));
+    problems.push(...mysqlMigrationWarnings(newMigrations, { pathOf: (migration) => migration.file, block: config.raw.hooks.mysqlWarningsBlock }));
+  }
+  return { problems, verdict };
+}
+
+function appsWithMigrationChanges(changes: readonly FileChange[], context: HookContext): AppPaths[] {
+  const labels = new Set(changes.map((change) => migrationOf(change.path, context.project)?.app).filter(Boolean));
+  return context.project.apps.filter((app) => labels.has(app.label));
+}
+
+// Apps where the tip and the target each have migrations the other lacks: parse just those, on
+// both sides, and look for leaves a merge would leave side by side.
+async function conflictsWithTarget(context: HookContext, tip: string, target: string, pathOf: (app: string, name: string) => string, where: string): Promise<Problem[]> {
+  const { repository, project, config } = context;
+  if (await isAncestor(context, target, tip)) return [];
+  const [ours, theirs] = await Promise.all([
+    listMigrationEntries(repository, project, { kind: 'commit', rev: tip }, project.apps),
+    listMigrationEntries(repository, project, { kind: 'commit', rev: target }, project.apps),
+  ]);
+  const diverged = project.apps.filter((app) => {
+    const mine = new Set(ours.filter((entry) => migrationOf(entry.path, project)?.app === app.label).map((entry) => entry.path));
+    const others = new Set(theirs.filter((entry) => migrationOf(entry.path, project)?.app === app.label).map((entry) => entry.path));
+    return [...mine].some((file) => !others.has(file)) && [...others].some((file) => !mine.has(file));
+  });
+  if (diverged.length === 0) return [];
+  const inApps = (entry: { path: string }) => diverged.some((app) => migrationOf(entry.path, project)?.app === app.label);
+  const [mine, others] = await Promise.all([
+    parseMigrationEntries(repository, project, ours.filter(inApps)),
+    parseMigrationEntries(repository, project, theirs.filter(inApps)),
+  ]);
+  const readable = new Set(diverged.map((app) => app.label).filter((label) => !mine.unreadableApps.has(label) && !others.unreadableApps.has(label)));
+  const union = new MigrationGraph(unionByKey(mine.migrations, others.migrations), { apps: diverged.map((app) => app.label), settings: { AUTH_USER_MODEL: config.authUserModel } });
+  return mergeConflictProblems(union, migrationIds(mine.migrations), migrationIds(others.migrations), {
+    apps: readable,
+    pathOf,
+    where,
+    theirsLabel: target.replace(/^refs\/remotes\//, '').replace(/^refs\/heads\//, ''),
+  });
+}
+
+async function shippedChanges(context: HookContext, changes: readonly FileChange[], options: RangeOptions): Promise<Problem[]> {
+  const { repository, project } = context;
+  const candidates = [...new Set(changes.filter((change) => change.status !== 'A' && migrationOf(change.path, project)).map((change) => change.path))];
+  if (candidates.length === 0) return [];
+  let shipped: Map<string, string>;
+  if (options.shipped.kind === 'remote') {
+    shipped = await findPublishedPaths(repository, candidates, options.shipped.remote);
+  } else {
+    const base = options.shipped.rev;
+    const found = await existingObjects(repository, candidates.map((file) => `${base}:${file}`));
+    shipped = new Map(candidates.filter((file) => found.has(`${base}:${file}`)).map((file) => [file, base]));
+  }
+  // One problem per file, for its last change in the range.
+  const lastChange = new Map<string, FileChange>();
+  for (const change of changes) if (candidates.includes(change.path) && !lastChange.has(change.path)) lastChange.set(change.path, change);
+  return publishedChangeProblems(findPublishedMigrationChanges([...lastChange.values()], shipped, project), 'others may have applied it');
+}
+
+function unionByKey(ours: readonly ParsedMigration[], theirs: readonly ParsedMigration[]): ParsedMigration[] {
+  const byKey = new Map<string, ParsedMigration>();
+  for (const migration of theirs) byKey.set(`${migration.app}.${migration.name}`, migration);
+  for (const migration of ours) byKey.set(`${migration.app}.${migration.name}`, migration);
+  return [...byKey.values()];
+}
+
+async function isAncestor(context: HookContext, ancestor: string, descendant: string): Promise<boolean> {
+  const result = await runGit(context.repository.root, ['merge-base', '--is-ancestor', ancestor, descendant], { okExitCodes: [1, 128] });
+  return result.exitCode === 0;
+}

@@ -1,0 +1,138 @@
+// Everything pre-commit (and `check --staged`) checks about the staged state, as a list of problems.
+import type { FileChange } from '../git/file-changes.js';
+import { listStagedChanges, listUntrackedFiles } from '../git/file-changes.js';
+import { mergeHeads } from '../git/merge-state.js';
+import { findPublishedPaths } from '../git/remote-refs.js';
+import { listIndexEntries, listTreeEntries } from '../git/tree-entries.js';
+import { MigrationGraph } from '../django/migration-graph.js';
+import { affectsDjangoVerdict, appOf, migrationOf, type AppPaths } from '../checks/project-paths.js';
+import { findUntrackedMigrations, untrackedMigrationProblem } from '../checks/untracked-migrations.js';
+import { findPublishedMigrationChanges, modifiedOrDeletedMigrations, publishedChangeProblems } from '../checks/published-migrations.js';
+import { migrationGraphProblems } from '../checks/migration-graph-problems.js';
+import { djangoVerdictProblems } from '../checks/django-verdict.js';
+import { mysqlMigrationWarnings } from '../checks/mysql-warnings.js';
+import type { Problem } from '../checks/problem.js';
+import type { ParsedMigration } from '../django/migration-types.js';
+import { djangoVerdictFor, type VerdictResult } from './django-verdict.js';
+import { loadTreeMigrations, type TreeMigrations } from './migrations-in-tree.js';
+import type { HookContext } from './hook-context.js';
+
+export interface StagedAnalysis {
+  problems: Problem[];
+  /** Set when there was nothing to check, saying why. */
+  nothingToCheck?: string;
+  verdict?: VerdictResult;
+  /** Migrations staged as new files, parsed (for linear history and the MySQL warnings). */
+  newMigrations: ParsedMigration[];
+  /** The staged migrations of the apps with staged migration changes, and their graph. */
+  stagedMigrations: TreeMigrations | null;
+  stagedGraph: MigrationGraph | null;
+  changedMigrationApps: AppPaths[];
+}
+
+export interface StagedAnalysisOptions {
+  mysqlWarnings: boolean;
+  /** The staged changes, when the caller listed them already. */
+  staged?: FileChange[];
+}
+
+/** Checks the staged state: Django's verdict, untracked and published migrations, the graph. */
+export async function analyzeStaged(context: HookContext, options: StagedAnalysisOptions): Promise<StagedAnalysis> {
+  const { repository, project, config } = context;
+  const staged = options.staged ?? (await listStagedChanges(repository));
+  const relevant = staged.filter((change) => affectsDjangoVerdict(change.path, project));
+  const empty: StagedAnalysis = { problems: [], newMigrations: [], stagedMigrations: null, stagedGraph: null, changedMigrationApps: [] };
+  if (relevant.length === 0) return { ...empty, nothingToCheck: 'no staged Python file is in a guarded app or the settings' };
+
+  const changedMigrationApps = appsWithMigrationChanges(staged, context);
+  const [verdict, untracked, published, graph] = await Promise.all([
+    djangoVerdictFor(context, { kind: 'index' }),
+    listUntrackedFiles(repository, project.apps.map((app) => app.migrationsDir)).then((files) => findUntrackedMigrations(files, project)),
+    publishedChanges(context, staged),
+    stagedGraph(context, changedMigrationApps),
+  ]);
+
+  const problems: Problem[] = [];
+  const untrackedByApp = new Map<string, string[]>();
+  for (const migration of untracked) untrackedByApp.set(migration.app, [...(untrackedByApp.get(migration.app) ?? []), migration.path]);
+  const changedApps = [...new Set(relevant.map((change) => appOf(change.path, project)?.label).filter((label): label is string => Boolean(label)))];
+  const djangoProblems = djangoVerdictProblems(verdict.verdict, {
+    where: 'staged',
+    changedApps,
+    untrackedByApp,
+    failClosed: config.raw.hooks.failClosed,
+    checkedWithoutDjango: 'untracked migrations, edits to published migrations, conflicting leaves and duplicate numbers',
+  });
+  // The graph names the conflicting files; Django's own conflict message would only repeat it.
+  const graphFoundConflicts = graph?.problems.some((problem) => problem.code === 'conflicting-leaves') ?? false;
+  problems.push(...djangoProblems.filter((problem) => !(graphFoundConflicts && problem.code === 'conflicting-leaves')));
+  const untrackedProblem = untrackedMigrationProblem(untracked);
+  if (untrackedProblem) problems.push(untrackedProblem);
+  problems.push(...published);
+
+  let newMigrations: ParsedMigration[] = [];
+  if (graph) {
+    problems.push(...graph.problems);
+    const added = new Set(staged.filter((change) => change.status === 'A').map((change) => change.path));
+    newMigrations = graph.loaded.migrations.filter((migration) => added.has(migration.file));
+    if (options.mysqlWarnings && config.raw.hooks.mysqlWarnings) {
+      problems.push(...mysqlMigrationWarnings(newMigrations, { pathOf: (migration) => migration.file, block: config.raw.hooks.mysqlWarningsBlock }));
+    }
+  }
+  return { problems, verdict, newMigrations, stagedMigrations: graph?.loaded ?? null, stagedGraph: graph?.graph ?? null, changedMigrationApps };
+}
+
+function appsWithMigrationChanges(staged: readonly FileChange[], context: HookContext): AppPaths[] {
+  const labels = new Set(staged.map((change) => migrationOf(change.path, context.project)?.app).filter(Boolean));
+  return context.project.apps.filter((app) => labels.has(app.label));
+}
+
+// Staged edits/deletions of migrations that a remote-tracking branch has. During a merge, a change
+// that only takes the other side's version is theirs, not an edit made here.
+async function publishedChanges(context: HookContext, staged: readonly FileChange[]): Promise<Problem[]> {
+  const { repository, project } = context;
+  let candidates = modifiedOrDeletedMigrations(staged, project);
+  if (candidates.length === 0) return [];
+  const heads = await mergeHeads(repository);
+  if (heads.length) {
+    const index = new Map((await listIndexEntries(repository, candidates)).map((entry) => [entry.path, entry.object]));
+    const theirs = new Set<string>();
+    for (const head of heads) {
+      for (const entry of await listTreeEntries(repository, head, candidates)) {
+        if (index.get(entry.path) === entry.object) theirs.add(entry.path);
+      }
+    }
+    // Deleted on the other side and absent from the index: also theirs.
+    for (const head of heads) {
+      const present = new Set((await listTreeEntries(repository, head, candidates)).map((entry) => entry.path));
+      for (const file of candidates) if (!index.has(file) && !present.has(file)) theirs.add(file);
+    }
+    candidates = candidates.filter((file) => !theirs.has(file));
+  }
+  const published = await findPublishedPaths(repository, candidates);
+  return publishedChangeProblems(findPublishedMigrationChanges(staged, published, project), 'others may have applied it');
+}
+
+// The staged migration graph of the apps whose migrations changed, plus the guarded apps they depend on.
+async function stagedGraph(context: HookContext, apps: AppPaths[]): Promise<{ loaded: TreeMigrations; graph: MigrationGraph; problems: Problem[] } | null> {
+  if (apps.length === 0) return null;
+  const { repository, project, config } = context;
+  const loaded = await loadTreeMigrations(repository, project, { kind: 'index' }, apps);
+  const labels = new Set(apps.map((app) => app.label));
+  const dependencyApps = new Set<string>();
+  for (const migration of loaded.migrations) {
+    for (const dependency of migration.dependencies) {
+      if ('app' in dependency && !labels.has(dependency.app)) dependencyApps.add(dependency.app);
+    }
+  }
+  const extraApps = project.apps.filter((app) => dependencyApps.has(app.label));
+  const extra = extraApps.length ? await loadTreeMigrations(repository, project, { kind: 'index' }, extraApps) : null;
+  const all = extra ? [...loaded.migrations, ...extra.migrations] : loaded.migrations;
+  const graph = new MigrationGraph(all, {
+    apps: [...labels, ...extraApps.map((app) => app.label)],
+    settings: { AUTH_USER_MODEL: config.authUserModel },
+  });
+  const checked = new Set([...labels].filter((label) => !loaded.unreadableApps.has(label)));
+  const pathOf = (app: string, name: string) => `${project.apps.find((candidate) => candidate.label === app)?.migrationsDir ?? app}/${name}.py`;
+  return { loaded, graph, problems: [...loaded.unreadable, ...migrationGraphProblems(graph, { apps: checked, pathOf, where: 'staged' })] };
+}

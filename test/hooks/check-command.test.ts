@@ -1,0 +1,99 @@
+// `migration-guard check` for CI: --tree, --range, --staged, --json, exit codes.
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { createFixtureRepo, gitEnv, runCli, type FixtureRepo } from '../helpers/fixture-project.js';
+import { readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+
+let repo: FixtureRepo;
+
+interface CheckJson {
+  ok: boolean;
+  mode: string;
+  nothingToCheck?: string;
+  django?: { verdict: { kind: string }; cached: boolean };
+  problems: Array<{ code: string; severity: string; title: string; files: string[] }>;
+}
+
+const check = async (args: string[], env: Record<string, string> = {}) => {
+  const result = await runCli(['check', ...args], { cwd: repo.dir, env: { ...gitEnv(), ...env } });
+  return { exitCode: result.exitCode, json: args.includes('--json') ? (JSON.parse(result.stdout) as CheckJson) : null, output: `${result.stdout}${result.stderr}` };
+};
+
+beforeAll(async () => {
+  repo = await createFixtureRepo();
+  // A feature branch: a model change without its migration, and a migration mixing DDL with RunPython.
+  await repo.git('checkout', '-q', '-b', 'feature');
+  const models = path.join(repo.dir, 'catalog/models.py');
+  await writeFile(models, (await readFile(models, 'utf8')).replace('    sku = ', '    weight = models.IntegerField(default=0)\n    sku = '));
+  await writeFile(
+    path.join(repo.dir, 'orders/migrations/0003_remark_and_backfill.py'),
+    `from django.db import migrations, models
+
+
+def backfill(apps, schema_editor):
+    pass
+
+
+class Migration(migrations.Migration):
+    dependencies = [('orders', '0002_order_status')]
+    operations = [
+        migrations.AddField(model_name='order', name='remark', field=models.TextField(null=True)),
+        migrations.RunPython(backfill, migrations.RunPython.noop),
+    ]
+`,
+  );
+  await writeFile(path.join(repo.dir, 'orders/models.py'), (await readFile(path.join(repo.dir, 'orders/models.py'), 'utf8')).replace(/(class Order\(models\.Model\):\n)/, '$1    remark = models.TextField(null=True)\n'));
+  await repo.git('add', '-A');
+  await repo.git('commit', '-q', '-m', 'feature');
+});
+
+afterAll(async () => {
+  await repo?.remove();
+});
+
+describe('migration-guard check', () => {
+  test('--tree on a commit whose models and migrations agree: exit 0', async () => {
+    const result = await check(['--tree', 'main', '--json']);
+    expect(result.exitCode).toBe(0);
+    expect(result.json).toMatchObject({ ok: true, mode: 'tree main', django: { verdict: { kind: 'in-sync' } }, problems: [] });
+  });
+
+  test('--range lists every problem of the branch: exit 1, MySQL warnings included but not blocking', async () => {
+    const result = await check(['--range', 'main..feature', '--json']);
+    expect(result.exitCode).toBe(1);
+    const codes = result.json!.problems.map((problem) => `${problem.severity} ${problem.code}`);
+    expect(codes).toContain('block models-without-migration');
+    expect(codes).toContain('warn mysql-schema-and-data-operations');
+    const missing = result.json!.problems.find((problem) => problem.code === 'models-without-migration')!;
+    expect(missing.files).toEqual(['catalog/migrations/0005_product_weight.py']);
+    const mixed = result.json!.problems.find((problem) => problem.code === 'mysql-schema-and-data-operations')!;
+    expect(mixed.title).toContain('orders.0003_remark_and_backfill mixes schema changes (AddField) with RunPython');
+
+    const text = await check(['--range', 'main..feature']);
+    expect(text.exitCode).toBe(1);
+    expect(text.output).toContain('check blocked: 1 problem, 1 warning');
+    expect(text.output).not.toContain('--no-verify');
+  });
+
+  test('--staged with nothing relevant staged: exit 0 and says why', async () => {
+    const result = await check(['--staged']);
+    expect(result.exitCode).toBe(0);
+    expect(result.output).toContain('nothing to check: no staged Python file is in a guarded app or the settings');
+  });
+
+  test('--fail-closed without a working Python: exit 2; without the flag a warning and exit 0', async () => {
+    const env = { MIGRATION_GUARD_PYTHON: '/nonexistent/python' };
+    const closed = await check(['--tree', 'main', '--fail-closed', '--json'], env);
+    expect(closed.exitCode).toBe(2);
+    expect(closed.json!.problems.map((problem) => problem.code)).toEqual(['django-could-not-run']);
+    const open = await check(['--tree', 'main'], env);
+    expect(open.exitCode).toBe(0);
+    expect(open.output).toContain('Could not ask Django whether models and migrations agree');
+  });
+
+  test('a revision that does not exist: exit 2 with the fix', async () => {
+    const result = await check(['--range', 'main..nope']);
+    expect(result.exitCode).toBe(2);
+    expect(result.output).toContain('"nope" does not name a commit');
+  });
+});
