@@ -37,7 +37,10 @@ export async function startThrowawayMariaDB(options: { baseDir?: string; adminPa
   const baseDir = options.baseDir ?? (await mkdtemp(path.join(os.tmpdir(), 'mg-mariadb-')));
   const datadir = path.join(baseDir, 'data');
   const socket = path.join(baseDir, 'mysqld.sock');
+  // A private tmpdir: servers started side by side must not collide on files in the shared /tmp.
+  const tmpdir = path.join(baseDir, 'tmp');
   await mkdir(datadir, { recursive: true });
+  await mkdir(tmpdir, { recursive: true });
   const port = await freePort();
   const admin = { user: 'mg_admin', password: options.adminPassword ?? `pw-${Math.random().toString(36).slice(2)}-A1!` };
   const runAsRoot = process.getuid?.() === 0;
@@ -45,6 +48,7 @@ export async function startThrowawayMariaDB(options: { baseDir?: string; adminPa
   await execa('mariadb-install-db', [
     '--no-defaults',
     `--datadir=${datadir}`,
+    `--tmpdir=${tmpdir}`,
     ...(runAsRoot ? ['--user=root'] : []),
     '--auth-root-authentication-method=normal',
     '--skip-test-db',
@@ -57,6 +61,7 @@ export async function startThrowawayMariaDB(options: { baseDir?: string; adminPa
       '--no-defaults',
       ...(runAsRoot ? ['--user=root'] : []),
       `--datadir=${datadir}`,
+      `--tmpdir=${tmpdir}`,
       `--socket=${socket}`,
       `--port=${port}`,
       '--bind-address=127.0.0.1',
