@@ -2,7 +2,7 @@
 // git repository, starts a throwaway MariaDB, installs the hooks, migrates, and shows each guard at work.
 // Needs: `npm run build` (the npm script does it), MariaDB and Debian's python3-django (installed by
 // scripts/ensure-test-deps.sh). Leaves nothing behind unless --keep is given.
-import { cp, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { chmod, cp, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -29,6 +29,18 @@ async function show(command, args, options) {
   return result;
 }
 
+// node_modules of the sandbox repo: this build as `migration-guard`, and husky, with launchers in .bin.
+async function linkNodeModules(dir) {
+  const modules = path.join(dir, 'node_modules');
+  await mkdir(path.join(modules, '.bin'), { recursive: true });
+  await symlink(projectRoot, path.join(modules, 'migration-guard'));
+  await symlink(path.join(projectRoot, 'node_modules/husky'), path.join(modules, 'husky'));
+  for (const [name, script] of [['migration-guard', cli], ['husky', path.join(projectRoot, 'node_modules/husky/bin.js')]]) {
+    await writeFile(path.join(modules, '.bin', name), `#!/bin/sh\nexec "${process.execPath}" "${script}" "$@"\n`);
+    await chmod(path.join(modules, '.bin', name), 0o755);
+  }
+}
+
 const sandbox = await mkdtemp(path.join(os.tmpdir(), 'migration-guard-demo-'));
 const repo = path.join(sandbox, 'hcat');
 step('Starting a throwaway MariaDB server (own datadir, socket and port)');
@@ -46,14 +58,16 @@ try {
   const env = { ...gitEnv, HCAT_DB: 'hcat', HCAT_USER: 'hcat', HCAT_PASSWORD: password, HCAT_HOST: '127.0.0.1', HCAT_PORT: String(server.port), HCAT_MEDIA: path.join(sandbox, 'media'), NO_COLOR: process.env.NO_COLOR ?? '' };
   const run = (args) => show('node', [cli, ...args], { cwd: repo, env });
 
-  step('Copying the fixture Django project into a git repository');
+  step('Copying the fixture Django project into a git repository, installing the hooks');
   await cp(path.join(projectRoot, 'test/fixtures/hcat'), repo, { recursive: true, filter: (s) => !s.includes('__pycache__') });
   // The project depends on migration-guard and husky; link this build instead of downloading.
   await writeFile(path.join(repo, 'package.json'), `${JSON.stringify({ name: 'hcat', private: true, devDependencies: { 'migration-guard': `file:${projectRoot}`, husky: '^9' } }, null, 2)}\n`);
-  await symlink(path.join(projectRoot, 'node_modules'), path.join(repo, 'node_modules'));
+  await writeFile(path.join(repo, '.gitignore'), 'node_modules/\n__pycache__/\n');
+  await linkNodeModules(repo);
   await execa('git', ['init', '-q', '-b', 'main'], { cwd: repo });
+  await run(['install']);
   await execa('git', ['add', '-A'], { cwd: repo });
-  await execa('git', ['commit', '-q', '-m', 'Initial project'], { cwd: repo, env: gitEnv });
+  await execa('git', ['commit', '-q', '-m', 'Initial project'], { cwd: repo, env });
   console.log(repo);
 
   step('A new clone: what does it still lack?');
@@ -65,11 +79,32 @@ try {
   step('Where migrations stand (no Django boot)');
   await run(['status', '--list']);
 
-  step('The database drifts ahead: a migration applied on another branch');
+  step('A model change without its migration: the commit is blocked');
+  const models = path.join(repo, 'catalog/models.py');
+  await writeFile(models, (await readFile(models, 'utf8')).replace("    sku = models.CharField", "    weight_grams = models.PositiveIntegerField(default=0)\n    sku = models.CharField"));
+  await execa('git', ['add', 'catalog/models.py'], { cwd: repo });
+  await show('git', ['commit', '-m', 'Add product weight'], { cwd: repo, env });
+
+  step('makemigrations, forget to git add it: still blocked (untracked migration)');
+  await show(python, ['manage.py', 'makemigrations', 'catalog', '-n', 'product_weight'], { cwd: repo, env });
+  await show('git', ['commit', '-m', 'Add product weight'], { cwd: repo, env });
+
+  step('git add the migration: the commit passes');
+  await execa('git', ['add', 'catalog/migrations'], { cwd: repo });
+  await show('git', ['commit', '-q', '-m', 'Add product weight'], { cwd: repo, env });
+  await run(['status']);
+
+  step('Production deploy: backup, migrate, verify (restores automatically on failure)');
+  await show('node', [cli, 'deploy', '--no-pull'], { cwd: repo, env: { ...env, MIGRATION_GUARD_ROLE: 'production' } });
+
+  step('Someone changes the schema by hand: drift notices');
   const conn = await db.createConnection({ host: server.host, port: server.port, user: 'hcat', password, database: 'hcat' });
+  await conn.query('ALTER TABLE catalog_product ADD COLUMN legacy_code varchar(20) NULL, MODIFY name varchar(150) NOT NULL');
+  await run(['drift']);
+
+  step('The database is ahead: a migration applied on another branch');
   await conn.query("INSERT INTO django_migrations (app, name, applied) VALUES ('orders', '0003_from_other_branch', NOW())");
   await run(['status']);
-  await conn.query("DELETE FROM django_migrations WHERE name = '0003_from_other_branch'");
   await conn.end();
 
   step('Done');
