@@ -1,12 +1,17 @@
 // Loads every guarded app's migration files and builds the project's graph (no Python involved).
 import type { ResolvedConfig } from '../config/load-config.js';
+import path from 'node:path';
+import { LOCAL_STATE_DIR } from '../config/local-state.js';
 import { loadAppMigrations } from './migration-files.js';
+import { openParsedMigrationCache } from './parsed-migration-cache.js';
 import { MigrationGraph } from './migration-graph.js';
 import type { ParsedMigration } from './migration-types.js';
 
-/** All parsed migrations of the configured apps, in app order. */
+/** All parsed migrations of the configured apps, in app order (through the checkout's parse cache). */
 export async function loadProjectMigrations(config: ResolvedConfig): Promise<ParsedMigration[]> {
-  const perApp = await Promise.all(config.apps.map((app) => loadAppMigrations(app.label, app.migrationsDir)));
+  const cache = openParsedMigrationCache(path.join(config.repoRoot, LOCAL_STATE_DIR, 'cache'));
+  const perApp = await Promise.all(config.apps.map((app) => loadAppMigrations(app.label, app.migrationsDir, cache)));
+  cache.save();
   return perApp.flat();
 }
 
