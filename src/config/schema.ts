@@ -74,7 +74,7 @@ export const CONFIG_EXAMPLES: Record<string, string> = {
   role: '"role": "development"   (or "staging", "production")',
   linear: '"linear": true',
   hooks: '"hooks": { "failClosed": true }',
-  restore: '"restore": { "database": { "ssh": { "host": "prod.example.com", "user": "deploy", "path": "/var/backups/hcat/latest.sql.gz" } } }   (see docs/restore-from-prod.md)',
+  restore: '"restore": { "database": { "source": "ssh://deploy@prod.example.com/var/backups/hcat/latest.sql.gz" }, "media": { "source": "ssh://deploy@prod.example.com/var/backups/hcat/media.tar.gz" } }   (see docs/restore-from-prod.md)',
   deploy: '"deploy": { "backupDir": "/var/backups/hcat", "keep": 10, "serviceStop": "sudo service httpd stop", "serviceStart": "sudo service httpd start" }   (see docs/deploy.md)',
   drift: '"drift": { "setup": [["migrate", "sites"]] }   (see docs/drift.md)',
 };
