@@ -9,6 +9,14 @@ type CommandModule = { register(program: Command): void };
 export const COMMAND_MODULES: Record<string, () => Promise<CommandModule>> = {
   status: () => import('./status.js'),
   doctor: () => import('./doctor.js'),
+  drift: () => import('./drift.js'),
+  deploy: () => import('./deploy.js'),
+  backup: () => import('./backup.js'),
+  'restore-backup': () => import('./restore-backup.js'),
+  install: () => import('./install.js'),
+  uninstall: () => import('./uninstall.js'),
+  hook: () => import('./hook.js'),
+  check: () => import('./check.js'),
 };
 
 /** Registers the command named in argv, or every command when none is named (help, usage errors). */
