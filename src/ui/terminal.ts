@@ -10,7 +10,8 @@ export interface Terminal {
 
 /** Opens /dev/tty for a prompt, or returns null when there is no terminal (CI, GUI git clients). */
 export function openTerminal(env: NodeJS.ProcessEnv = process.env): Terminal | null {
-  if (env.CI || env.MIGRATION_GUARD_NO_TTY) return null;
+  // The terminal itself is the criterion: CI jobs and GUI git clients have no /dev/tty to open.
+  if (env.MIGRATION_GUARD_NO_TTY) return null;
   let readFd: number;
   let writeFd: number;
   try {
