@@ -17,6 +17,7 @@ export const COMMAND_MODULES: Record<string, () => Promise<CommandModule>> = {
   uninstall: () => import('./uninstall.js'),
   hook: () => import('./hook.js'),
   check: () => import('./check.js'),
+  'restore-from-prod': () => import('./restore-from-prod.js'),
 };
 
 /** Registers the command named in argv, or every command when none is named (help, usage errors). */

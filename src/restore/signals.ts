@@ -1,0 +1,38 @@
+// Ctrl-C and friends during a restore: instead of exiting on the spot, stop the work, clean up, then exit 130.
+import { InterruptedError } from './interrupted.js';
+
+export interface InterruptTrap {
+  signal: AbortSignal;
+  /** Throws InterruptedError once a signal has arrived (called between steps that must not be cut). */
+  check(): void;
+  dispose(): void;
+}
+
+const SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+
+/** Replaces the process's signal handlers until dispose(). */
+export function trapInterrupts(onInterrupt: (signal: NodeJS.Signals) => void): InterruptTrap {
+  const controller = new AbortController();
+  const saved = new Map(SIGNALS.map((name) => [name, process.listeners(name)] as const));
+  const handler = (name: NodeJS.Signals) => {
+    if (controller.signal.aborted) return;
+    onInterrupt(name);
+    controller.abort(new InterruptedError());
+  };
+  for (const name of SIGNALS) {
+    process.removeAllListeners(name);
+    process.on(name, handler);
+  }
+  return {
+    signal: controller.signal,
+    check() {
+      if (controller.signal.aborted) throw new InterruptedError();
+    },
+    dispose() {
+      for (const name of SIGNALS) {
+        process.removeListener(name, handler);
+        for (const listener of saved.get(name) ?? []) process.on(name, listener as (signal: NodeJS.Signals) => void);
+      }
+    },
+  };
+}
