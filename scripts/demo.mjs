@@ -2,7 +2,7 @@
 // git repository, starts a throwaway MariaDB, installs the hooks, migrates, and shows each guard at work.
 // Needs: `npm run build` (the npm script does it), MariaDB and Debian's python3-django (installed by
 // scripts/ensure-test-deps.sh). Leaves nothing behind unless --keep is given.
-import { chmod, cp, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { chmod, cp, mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -101,6 +101,12 @@ try {
   const conn = await db.createConnection({ host: server.host, port: server.port, user: 'hcat', password, database: 'hcat' });
   await conn.query('ALTER TABLE catalog_product ADD COLUMN legacy_code varchar(20) NULL, MODIFY name varchar(150) NOT NULL');
   await run(['drift']);
+
+  step("restore-from-prod: load production's dump (here: the deploy's backup) over the drifted copy");
+  const backups = path.join(repo, '.migration-guard/backups');
+  const dump = (await readdir(backups)).find((name) => name.endsWith('.sql.gz'));
+  await run(['restore-from-prod', '--db-source', path.join(backups, dump), '--no-media', '--yes', '--no-migrate']);
+  await run(['status']);
 
   step('The database is ahead: a migration applied on another branch');
   await conn.query("INSERT INTO django_migrations (app, name, applied) VALUES ('orders', '0003_from_other_branch', NOW())");
