@@ -14,15 +14,14 @@ import { faultPoint } from './fault-points.js';
 import { formatBytes, secondsSince } from './format.js';
 import { restoreStateDir, removeJournal, writeJournal, type DatabaseSwapRecord, type MediaSwapRecord, type RestoreJournal } from './journal.js';
 import { loadDump, type DumpLoadResult } from './load/load-dump.js';
-import { acquireRestoreLock } from './lock.js';
 import { extractTarball, type ExtractResult } from './media-extract.js';
 import { checkMediaTarget, directoryIdentity, performMediaSwap, planRestoreSwap, removeTree, rollbackMediaSwap } from './media-swap.js';
 import { mediaStagingDir, previousDatabaseName, previousMediaDir, stagingDatabaseName } from './names.js';
 import { resolvePlan, type PlanRequest, type RestorePlan } from './plan.js';
-import { recoverInterruptedRun } from './recovery.js';
 import { checkRestoreAllowed } from './safety.js';
 import { applySanitizeRules, type SanitizeOutcome } from './sanitize.js';
-import { trapInterrupts, type InterruptTrap } from './signals.js';
+import type { InterruptTrap } from './signals.js';
+import { withRestoreSession } from './session.js';
 import { checkStaging, type StagingFacts } from './staging-checks.js';
 import { InterruptedError } from './interrupted.js';
 
@@ -84,30 +83,13 @@ export async function runRestore(io: RestoreIO, options: RestoreOptions): Promis
   requireConfirmationPossible(options.yes, `replace ${describeConnection(target)}`);
   stagingDatabaseName(target.database); // a name too long fails now, not after the download
 
-  const stateDir = restoreStateDir(io.config.repoRoot);
-  const trap = trapInterrupts(() => io.progress.abandon('interrupted; cleaning up'));
-  try {
-    const lock = await acquireRestoreLock(stateDir, target, 'restore-from-prod');
-    try {
-      const connection = await connect(target, { database: null });
-      try {
-        await limitLockWaits(connection);
-        const notes = [...plan.notes, ...(await recoverInterruptedRun(connection, target, stateDir, plan.mediaDir))];
-        for (const note of notes) io.say(note);
-        trap.check();
-        await confirmPlan(plan, connection, options.yes);
-        trap.check();
-        const result = await restoreWithCleanup(io, plan, connection, stateDir, trap);
-        return { operation: 'restore', notes, ...result, seconds: secondsSince(started) };
-      } finally {
-        await connection.end().catch(() => connection.destroy());
-      }
-    } finally {
-      await lock.release();
-    }
-  } finally {
-    trap.dispose();
-  }
+  return withRestoreSession(io, target, plan.mediaDir, 'restore-from-prod', plan.notes, async ({ connection, stateDir, trap, notes }) => {
+    trap.check();
+    await confirmPlan(plan, connection, options.yes);
+    trap.check();
+    const result = await restoreWithCleanup(io, plan, connection, stateDir, trap);
+    return { operation: 'restore', notes, ...result, seconds: secondsSince(started) };
+  });
 }
 
 async function confirmPlan(plan: RestorePlan, connection: Connection, yes: boolean): Promise<void> {
@@ -266,11 +248,6 @@ async function swapIn(io: RestoreIO, plan: RestorePlan, connection: Connection, 
   if (databaseRecord) await finishSwap(connection, databaseRecord);
   removeJournal(stateDir);
   io.progress.finish('done');
-}
-
-/** A swap waiting on a table lock (a dev server in the middle of a transaction) fails after a minute instead of hanging. */
-export async function limitLockWaits(connection: Connection): Promise<void> {
-  await connection.query('SET SESSION lock_wait_timeout = 60');
 }
 
 /** Puts the developer's database and media back after a failed swap; a failure here needs a human. */

@@ -2,21 +2,18 @@
 // with the same journal and rollback as a restore; running it twice redoes the restore.
 // --cleanup: only settle what an interrupted run left.
 import { ExitCode } from '../cli/exit-codes.js';
-import { connect } from '../db/connect.js';
 import { describeConnection } from '../db/connection-settings.js';
 import { UserError } from '../errors.js';
 import { confirmByTypingName, requireConfirmationPossible } from './confirm.js';
 import { databaseExists, listBaseTables } from './database-objects.js';
 import { finishSwap, performSwap, prepareUndoSwap } from './database-swap.js';
-import { restoreStateDir, removeJournal, writeJournal, type DatabaseSwapRecord, type MediaSwapRecord, type RestoreJournal } from './journal.js';
-import { acquireRestoreLock } from './lock.js';
+import { removeJournal, writeJournal, type DatabaseSwapRecord, type MediaSwapRecord, type RestoreJournal } from './journal.js';
 import { checkMediaTarget, performMediaSwap, planUndoSwap } from './media-swap.js';
 import { previousDatabaseName, previousMediaDir, stagingDatabaseName } from './names.js';
 import { configuredMediaDir } from './plan.js';
-import { recoverInterruptedRun } from './recovery.js';
-import { limitLockWaits, rollBack, type RestoreIO } from './run-restore.js';
+import { rollBack, type RestoreIO } from './run-restore.js';
+import { withRestoreSession } from './session.js';
 import { checkRestoreAllowed } from './safety.js';
-import { trapInterrupts } from './signals.js';
 import { secondsSince } from './format.js';
 import { InterruptedError } from './interrupted.js';
 
@@ -49,66 +46,49 @@ export async function runUndo(io: RestoreIO, options: UndoOptions): Promise<Undo
   const mediaDir = options.media ? configuredMediaDir(io.config, io.env) : null;
   if (mediaDir) checkMediaTarget(mediaDir);
   requireConfirmationPossible(options.yes, `swap the kept copy back into ${describeConnection(target)}`);
-  const stateDir = restoreStateDir(io.config.repoRoot);
-  const trap = trapInterrupts(() => io.progress.abandon('interrupted; cleaning up'));
-  try {
-    const lock = await acquireRestoreLock(stateDir, target, 'restore-from-prod --undo');
-    try {
-      const connection = await connect(target, { database: null });
-      try {
-        await limitLockWaits(connection);
-        const notes = await recoverInterruptedRun(connection, target, stateDir, mediaDir);
-        for (const note of notes) io.say(note);
-        const keep = previousDatabaseName(target.database);
-        const keptTables = options.database && (await databaseExists(connection, keep)) ? (await listBaseTables(connection, keep)).length : 0;
-        const mediaPlan = mediaDir ? planUndoSwap(mediaDir) : null;
-        if (keptTables === 0 && !mediaPlan) {
-          throw new UserError(`There is nothing to undo: neither "${keep}"${mediaDir ? ` nor ${previousMediaDir(mediaDir)}` : ''} exists (a restore keeps them until the next one).`, { exitCode: ExitCode.cannotRun });
-        }
-        const lines = ['restore-from-prod --undo will swap'];
-        if (keptTables > 0) lines.push(`  database  ${describeConnection(target)}  with the kept copy "${keep}" (${keptTables} tables)`);
-        else if (options.database) lines.push(`  (no kept database copy "${keep}": the database stays as it is)`);
-        if (mediaPlan && mediaDir) lines.push(`  media     ${mediaDir}  with ${previousMediaDir(mediaDir)}`);
-        lines.push('The current copies become the kept ones, so running --undo again redoes the restore.');
-        await confirmByTypingName(lines, target.database, options.yes);
-        trap.check();
-
-        io.progress.start('Swapping the kept copy back in', undefined, false);
-        let databaseRecord: DatabaseSwapRecord | undefined;
-        if (keptTables > 0) databaseRecord = await prepareUndoSwap(connection, target, stagingDatabaseName(target.database));
-        const mediaRecord: MediaSwapRecord | undefined = mediaPlan ?? undefined;
-        const journal: RestoreJournal = { version: 1, operation: 'undo', state: 'prepared', startedAt: new Date().toISOString(), pid: process.pid, database: databaseRecord, media: mediaRecord };
-        writeJournal(stateDir, journal);
-        try {
-          if (databaseRecord) await performSwap(connection, databaseRecord);
-          trap.check();
-          if (mediaRecord) await performMediaSwap(mediaRecord);
-          trap.check();
-          writeJournal(stateDir, { ...journal, state: 'committed' });
-        } catch (error) {
-          io.progress.abandon(error instanceof InterruptedError ? 'interrupted' : 'failed');
-          await rollBack(connection, stateDir, databaseRecord, mediaRecord, error);
-          throw error;
-        }
-        if (databaseRecord) await finishSwap(connection, databaseRecord);
-        removeJournal(stateDir);
-        io.progress.finish('done');
-        return {
-          operation: 'undo',
-          notes,
-          database: databaseRecord ? { target: target.database, kept: keep, tables: databaseRecord.incomingTables.length } : undefined,
-          media: mediaRecord && mediaDir ? { target: mediaDir, kept: previousMediaDir(mediaDir) } : undefined,
-          seconds: secondsSince(started),
-        };
-      } finally {
-        await connection.end().catch(() => connection.destroy());
-      }
-    } finally {
-      await lock.release();
+  return withRestoreSession(io, target, mediaDir, 'restore-from-prod --undo', [], async ({ connection, stateDir, trap, notes }) => {
+    const keep = previousDatabaseName(target.database);
+    const keptTables = options.database && (await databaseExists(connection, keep)) ? (await listBaseTables(connection, keep)).length : 0;
+    const mediaPlan = mediaDir ? planUndoSwap(mediaDir) : null;
+    if (keptTables === 0 && !mediaPlan) {
+      throw new UserError(`There is nothing to undo: neither "${keep}"${mediaDir ? ` nor ${previousMediaDir(mediaDir)}` : ''} exists (a restore keeps them until the next one).`, { exitCode: ExitCode.cannotRun });
     }
-  } finally {
-    trap.dispose();
-  }
+    const lines = ['restore-from-prod --undo will swap'];
+    if (keptTables > 0) lines.push(`  database  ${describeConnection(target)}  with the kept copy "${keep}" (${keptTables} tables)`);
+    else if (options.database) lines.push(`  (no kept database copy "${keep}": the database stays as it is)`);
+    if (mediaPlan && mediaDir) lines.push(`  media     ${mediaDir}  with ${previousMediaDir(mediaDir)}`);
+    lines.push('The current copies become the kept ones, so running --undo again redoes the restore.');
+    await confirmByTypingName(lines, target.database, options.yes);
+    trap.check();
+
+    io.progress.start('Swapping the kept copy back in', undefined, false);
+    let databaseRecord: DatabaseSwapRecord | undefined;
+    if (keptTables > 0) databaseRecord = await prepareUndoSwap(connection, target, stagingDatabaseName(target.database));
+    const mediaRecord: MediaSwapRecord | undefined = mediaPlan ?? undefined;
+    const journal: RestoreJournal = { version: 1, operation: 'undo', state: 'prepared', startedAt: new Date().toISOString(), pid: process.pid, database: databaseRecord, media: mediaRecord };
+    writeJournal(stateDir, journal);
+    try {
+      if (databaseRecord) await performSwap(connection, databaseRecord);
+      trap.check();
+      if (mediaRecord) await performMediaSwap(mediaRecord);
+      trap.check();
+      writeJournal(stateDir, { ...journal, state: 'committed' });
+    } catch (error) {
+      io.progress.abandon(error instanceof InterruptedError ? 'interrupted' : 'failed');
+      await rollBack(connection, stateDir, databaseRecord, mediaRecord, error);
+      throw error;
+    }
+    if (databaseRecord) await finishSwap(connection, databaseRecord);
+    removeJournal(stateDir);
+    io.progress.finish('done');
+    return {
+      operation: 'undo',
+      notes,
+      database: databaseRecord ? { target: target.database, kept: keep, tables: databaseRecord.incomingTables.length } : undefined,
+      media: mediaRecord && mediaDir ? { target: mediaDir, kept: previousMediaDir(mediaDir) } : undefined,
+      seconds: secondsSince(started),
+    };
+  });
 }
 
 /** Settles an interrupted run (rolls it back or finishes it) and removes leftovers, nothing else. */
@@ -116,19 +96,11 @@ export async function runCleanup(io: RestoreIO): Promise<CleanupSummary> {
   const started = performance.now();
   const target = io.settings;
   const mediaDir = io.config.raw.media.env || io.config.raw.media.path ? configuredMediaDir(io.config, io.env) : null;
-  const stateDir = restoreStateDir(io.config.repoRoot);
-  const lock = await acquireRestoreLock(stateDir, target, 'restore-from-prod --cleanup');
-  try {
-    const connection = await connect(target, { database: null });
-    try {
-      const notes = await recoverInterruptedRun(connection, target, stateDir, mediaDir);
-      if (notes.length === 0) notes.push('Nothing to clean up: no interrupted restore and no leftovers.');
-      for (const note of notes) io.say(note);
-      return { operation: 'cleanup', notes, seconds: secondsSince(started) };
-    } finally {
-      await connection.end().catch(() => connection.destroy());
+  return withRestoreSession(io, target, mediaDir, 'restore-from-prod --cleanup', [], async ({ notes }) => {
+    if (notes.length === 0) {
+      notes.push('Nothing to clean up: no interrupted restore and no leftovers.');
+      io.say(notes[0]!);
     }
-  } finally {
-    await lock.release();
-  }
+    return { operation: 'cleanup', notes, seconds: secondsSince(started) };
+  });
 }
