@@ -5,27 +5,16 @@ import { mkdir, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adminQuery } from '../helpers/database.js';
-import { createScenario, createTemplate, databaseFingerprint, readNewestJournal, stepStatuses, type Scenario, type Template } from './deploy-scenario.js';
+import { useScenarios, databaseFingerprint, readNewestJournal, stepStatuses, type Scenario } from './deploy-scenario.js';
 import { FAILS_HALFWAY, MIGRATION_NOT_COMMITTED, TWO_GOOD_MIGRATIONS } from './migration-sources.js';
 
-let template: Template;
-const scenarios: Scenario[] = [];
+const scenario = useScenarios();
 const mounts: string[] = [];
 
-beforeAll(async () => {
-  template = await createTemplate();
-});
+// After hooks run last-registered first: the mounts are gone before the scenarios are removed.
 afterAll(async () => {
   for (const mount of mounts) await execa('umount', [mount], { reject: false });
-  for (const scenario of scenarios) await scenario.remove();
-  await template?.remove();
 });
-
-async function scenario(name: string): Promise<Scenario> {
-  const created = await createScenario(template, name);
-  scenarios.push(created);
-  return created;
-}
 
 /** A real small filesystem (tmpfs) at `dir`; read-only when asked. Root only: the tests run as root here. */
 async function mountTmpfs(dir: string, options: string): Promise<void> {

@@ -6,28 +6,13 @@ import { readdir } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import mysql from 'mysql2/promise';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { adminQuery } from '../helpers/database.js';
 import { processState } from '../../src/deploy/locks/process-identity.js';
-import { createScenario, createTemplate, databaseFingerprint, stepStatuses, waitFor, type Scenario, type Template } from './deploy-scenario.js';
+import { useScenarios, databaseFingerprint, stepStatuses, waitFor, type Scenario } from './deploy-scenario.js';
 import { TWO_GOOD_MIGRATIONS, TWO_TABLES } from './migration-sources.js';
 
-let template: Template;
-const scenarios: Scenario[] = [];
-
-beforeAll(async () => {
-  template = await createTemplate();
-});
-afterAll(async () => {
-  for (const scenario of scenarios) await scenario.remove();
-  await template?.remove();
-});
-
-async function scenario(name: string): Promise<Scenario> {
-  const created = await createScenario(template, name);
-  scenarios.push(created);
-  return created;
-}
+const scenario = useScenarios();
 
 function journalEntries(file: string): Array<Record<string, any>> {
   return readFileSync(file, 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line) as Record<string, any>);

@@ -5,7 +5,7 @@ import { cp, mkdtemp, readdir, readFile, rm, writeFile, mkdir } from 'node:fs/pr
 import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import mysql from 'mysql2/promise';
 import { adminQuery, createTestDatabase, type TestDatabase } from '../helpers/database.js';
 import { CLI, FIXTURE_DIR, gitEnv, manage, runCli } from '../helpers/fixture-project.js';
@@ -137,6 +137,27 @@ export async function createScenario(template: Template, name: string): Promise<
 }
 
 /** The database as a test compares it, independently of migration-guard: schema dump text and CHECKSUM TABLE of every table. */
+/**
+ * Registers a test file's scenario lifecycle: one template built before the file's tests, every
+ * scenario removed after them. Returns the function that creates a scenario.
+ */
+export function useScenarios(): (name: string) => Promise<Scenario> {
+  let template: Template | undefined;
+  const scenarios: Scenario[] = [];
+  beforeAll(async () => {
+    template = await createTemplate();
+  });
+  afterAll(async () => {
+    for (const scenario of scenarios) await scenario.remove();
+    await template?.remove();
+  });
+  return async (name) => {
+    const created = await createScenario(template!, name);
+    scenarios.push(created);
+    return created;
+  };
+}
+
 export async function databaseFingerprint(settings: ConnectionSettings): Promise<{ schema: string; checksums: Record<string, string>; migrations: string[] }> {
   const { stdout } = await execa('mariadb-dump', ['--no-defaults', `--host=${settings.host}`, `--port=${settings.port}`, `--user=${settings.user}`, '--no-data', '--skip-dump-date', '--skip-comments', settings.database], {
     env: { MYSQL_PWD: settings.password },

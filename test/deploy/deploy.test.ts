@@ -7,27 +7,12 @@ import mysql from 'mysql2/promise';
 import path from 'node:path';
 import { createGunzip } from 'node:zlib';
 import { createReadStream } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createScenario, createTemplate, databaseFingerprint, readNewestJournal, stepStatuses, type Scenario, type Template } from './deploy-scenario.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useScenarios, databaseFingerprint, readNewestJournal, stepStatuses, type Scenario } from './deploy-scenario.js';
 import { SERVER_MADE_MIGRATION, TWO_GOOD_MIGRATIONS } from './migration-sources.js';
 import { processStartTicks } from '../../src/deploy/locks/process-identity.js';
 
-let template: Template;
-const scenarios: Scenario[] = [];
-
-beforeAll(async () => {
-  template = await createTemplate();
-});
-afterAll(async () => {
-  for (const scenario of scenarios) await scenario.remove();
-  await template?.remove();
-});
-
-async function scenario(name: string): Promise<Scenario> {
-  const created = await createScenario(template, name);
-  scenarios.push(created);
-  return created;
-}
+const scenario = useScenarios();
 
 async function gunzipText(file: string): Promise<string> {
   const chunks: Buffer[] = [];
