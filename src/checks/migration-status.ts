@@ -1,6 +1,5 @@
 // Where each app's migrations stand against a database, as `showmigrations` would say (pure logic).
 import type { MigrationGraph } from '../django/migration-graph.js';
-import { migrationId } from '../django/migration-graph.js';
 import type { ParsedMigration } from '../django/migration-types.js';
 import type { AppliedMigration } from '../db/django-migrations.js';
 
@@ -32,34 +31,29 @@ export interface MigrationStatus {
 
 /** Compares the migrations on disk (graph built with the applied set) with the database's records. */
 export function computeMigrationStatus(graph: MigrationGraph, migrations: readonly ParsedMigration[], appLabels: readonly string[], applied: readonly AppliedMigration[]): MigrationStatus {
-  const appliedAt = new Map(applied.map((row) => [migrationId(row), row.applied]));
-  // A deleted migration that a squash on disk replaces is still accounted for.
-  const known = new Set<string>();
+  // Per app, name -> applied timestamp: one pass over the rows, and no 'app.name' strings to build.
+  const appliedAt = new Map<string, Map<string, string>>();
+  for (const row of applied) rowsOf(appliedAt, row.app).set(row.name, row.applied);
+  // Names on disk per app; a deleted migration that a squash on disk replaces is still accounted for.
+  const known = new Map<string, Map<string, true>>();
   for (const migration of migrations) {
-    known.add(migrationId(migration));
-    for (const replaced of migration.replaces) known.add(migrationId(replaced));
+    rowsOf(known, migration.app).set(migration.name, true);
+    for (const replaced of migration.replaces) rowsOf(known, replaced.app).set(replaced.name, true);
   }
 
   const apps = appLabels.map((app): AppStatus => {
+    const appliedHere = appliedAt.get(app);
     const entries: MigrationEntry[] = [];
-    const shown = new Set<string>();
-    // Same walk as showmigrations: each leaf's forwards plan, this app's nodes only, first sighting wins.
-    for (const leaf of graph.leaves(app)) {
-      for (const key of graph.forwardsPlan(leaf)) {
-        const id = migrationId(key);
-        if (key.app !== app || shown.has(id)) continue;
-        shown.add(id);
-        const migration = graph.get(key);
-        const isApplied = graph.isApplied(key);
-        entries.push({
-          name: key.name,
-          applied: isApplied,
-          ...(isApplied && appliedAt.has(id) ? { appliedAt: appliedAt.get(id) } : {}),
-          ...(migration && migration.replaces.length ? { squashes: migration.replaces.length } : {}),
-        });
-      }
+    for (const key of graph.showmigrationsOrder(app)) {
+      const entry: MigrationEntry = { name: key.name, applied: graph.isApplied(key) };
+      const at = entry.applied ? appliedHere?.get(key.name) : undefined;
+      if (at !== undefined) entry.appliedAt = at;
+      const squashes = graph.get(key)?.replaces.length;
+      if (squashes) entry.squashes = squashes;
+      entries.push(entry);
     }
-    const appliedMissingOnDisk = applied.filter((row) => row.app === app && !known.has(migrationId(row))).map((row) => row.name);
+    const knownHere = known.get(app);
+    const appliedMissingOnDisk = [...(appliedHere?.keys() ?? [])].filter((name) => !knownHere?.has(name));
     return { app, migrations: entries, pending: entries.filter((entry) => !entry.applied).map((entry) => entry.name), appliedMissingOnDisk };
   });
 
@@ -70,4 +64,10 @@ export function computeMigrationStatus(graph: MigrationGraph, migrations: readon
   };
   const verdict: StatusVerdict = totals.appliedMissingOnDisk > 0 ? 'database-ahead' : totals.pending > 0 ? 'pending' : 'in-sync';
   return { verdict, apps, totals };
+}
+
+function rowsOf<V>(byApp: Map<string, Map<string, V>>, app: string): Map<string, V> {
+  let rows = byApp.get(app);
+  if (!rows) byApp.set(app, (rows = new Map()));
+  return rows;
 }

@@ -110,6 +110,8 @@ interface GraphNode {
   planned: number;
   /** Scratch count for the cycle check. */
   peeledParents: number;
+  /** Index into the apps-above bitsets. */
+  slot: number;
   /** For dummy nodes: who referenced the missing key. */
   referencedBy?: { migration: ParsedMigration; via: Via }[];
   sortedParents?: GraphNode[];
@@ -165,6 +167,7 @@ export class MigrationGraph {
   private readonly rootCache = new Map<string, GraphNode[]>();
   private readonly cycleFound: MigrationKey[] | null;
   private traversal = 0;
+  private appsAbove?: { bits: Uint32Array; words: number };
 
   constructor(migrations: readonly ParsedMigration[], options: MigrationGraphOptions = {}) {
     this.migrations = migrations;
@@ -232,6 +235,29 @@ export class MigrationGraph {
     return this.iterativeDfs(this.node(key), -1).map((node) => node.key);
   }
 
+  /**
+   * One app's migrations in the order `showmigrations` lists them: the forwards plan of each of the
+   * app's leaves, this app's nodes only, first sighting wins.
+   */
+  showmigrationsOrder(app: string): MigrationKey[] {
+    // A walk only needs the parents from which one of this app's nodes can still be reached: a
+    // subtree without any emits none of them and cannot change their order. On a big project this
+    // visits each app's own nodes instead of most of the graph per leaf. (A cyclic graph takes the
+    // full walk, which reports the cycle as forwardsPlan does.)
+    const appBit = this.sortedAppLabels.indexOf(app);
+    const reachesApp = this.cycleFound || appBit < 0 ? undefined : this.appsAboveIndex().reaches(appBit);
+    const shown = new Set<GraphNode>();
+    const order: MigrationKey[] = [];
+    for (const leaf of this.leafNodes(app)) {
+      for (const node of this.iterativeDfs(leaf, -1, reachesApp)) {
+        if (node.key.app !== app || shown.has(node)) continue;
+        shown.add(node);
+        order.push(node.key);
+      }
+    }
+    return order;
+  }
+
   /** What `migrate` with no arguments runs on an empty database (executor.migration_plan over all leaves). */
   migratePlan(): MigrationKey[] {
     return this.executorPlan(new Set());
@@ -244,7 +270,8 @@ export class MigrationGraph {
 
   /** Applied as Django's loader counts it: a squash is applied when all it replaces are. */
   isApplied(key: MigrationKey): boolean {
-    return this.appliedIds.has(migrationId(key));
+    // A node's own id string has its hash cached; a freshly built one would be hashed again.
+    return this.appliedIds.has(this.lookup(key.app, key.name)?.id ?? migrationId(key));
   }
 
   /** The squashed migration standing in for `key`, when `key` was replaced by it in this graph. */
@@ -598,7 +625,7 @@ export class MigrationGraph {
 
   // graph.iterative_dfs, forwards. Nodes whose `planned` is `plannedMark` (already in a plan being
   // built) count as visited: their ancestors are planned too, so skipping them changes nothing else.
-  private iterativeDfs(start: GraphNode, plannedMark: number): GraphNode[] {
+  private iterativeDfs(start: GraphNode, plannedMark: number, keep?: (node: GraphNode) => boolean): GraphNode[] {
     const pass = ++this.traversal;
     const visited: GraphNode[] = [];
     const stackNodes: GraphNode[] = [start];
@@ -620,11 +647,46 @@ export class MigrationGraph {
       stackNodes.push(node);
       stackProcessed.push(true);
       for (const parent of this.sortedParents(node)) {
+        if (keep && !keep(parent)) continue;
         stackNodes.push(parent);
         stackProcessed.push(false);
       }
     }
     return visited;
+  }
+
+  // For every node, the apps among it and its ancestors, as one bit per app (in sortedAppLabels
+  // order), filled parents first. Only asked for on an acyclic graph.
+  private appsAboveIndex(): { reaches(appBit: number): (node: GraphNode) => boolean } {
+    if (!this.appsAbove) {
+      const nodes = this.allNodes();
+      const words = Math.ceil(this.sortedAppLabels.length / 32);
+      const bits = new Uint32Array(nodes.length * words);
+      const appBits = new Map(this.sortedAppLabels.map((label, i) => [label, i]));
+      nodes.forEach((node, i) => (node.slot = i));
+      const waiting = nodes.map((node) => node.parents.length);
+      const ready = nodes.filter((node) => node.parents.length === 0);
+      while (ready.length > 0) {
+        const node = ready.pop()!;
+        const own = node.slot * words;
+        const bit = appBits.get(node.key.app)!;
+        bits[own + (bit >>> 5)]! |= 1 << (bit & 31);
+        for (const child of node.children) {
+          const theirs = child.slot * words;
+          for (let w = 0; w < words; w++) bits[theirs + w]! |= bits[own + w]!;
+          if (--waiting[child.slot]! === 0) ready.push(child);
+        }
+      }
+      this.appsAbove = { bits, words };
+    }
+    const { bits, words } = this.appsAbove;
+    return {
+      reaches: (appBit) => {
+        const word = appBit >>> 5;
+        const mask = 1 << (appBit & 31);
+        return (node) => (bits[node.slot * words + word]! & mask) !== 0;
+      },
+    };
   }
 
   // executor.migration_plan(graph.leaf_nodes()): forwards plans of the leaves, minus what is applied.
@@ -649,7 +711,7 @@ export class MigrationGraph {
 }
 
 function newNode(key: MigrationKey, migration: ParsedMigration | null): GraphNode {
-  return { key, id: migrationId(key), migration, parents: [], children: [], rank: -1, visited: 0, expanded: 0, planned: 0, peeledParents: 0 };
+  return { key, id: migrationId(key), migration, parents: [], children: [], rank: -1, visited: 0, expanded: 0, planned: 0, peeledParents: 0, slot: -1 };
 }
 
 // Sorts one app's nodes Django's way; plain names (the usual case) compare directly.
