@@ -1,6 +1,6 @@
 // What to tell the user after a pull, branch switch or rebase changed the migrations (pure logic).
 import type { MigrationStatus } from './migration-status.js';
-import type { Role } from '../config/schema.js';
+import type { Role } from '../config/vocabulary.js';
 import { formatMigrationList, type MigrationChanges } from './migration-changes.js';
 
 export interface AfterUpdateFacts {

@@ -1,6 +1,6 @@
 // What every command starts from: the global options and the loaded configuration.
 import type { Command } from 'commander';
-import { loadConfig, type ResolvedConfig } from '../config/load-config.js';
+import { loadConfig, type LoadConfigOptions, type ResolvedConfig } from '../config/load-config.js';
 import { resolveConnectionSettings, type ConnectionSettings } from '../db/connection-settings.js';
 
 export interface GlobalOptions {
@@ -17,11 +17,11 @@ export interface CommandContext {
 }
 
 /** Loads the configuration for a command from its global options (--config, --cwd). */
-export function commandContext(command: Command): CommandContext {
+export async function commandContext(command: Command, options: Pick<LoadConfigOptions, 'rememberValidation'> = {}): Promise<CommandContext> {
   const globals = command.optsWithGlobals<GlobalOptions>();
   const cwd = globals.cwd ?? process.cwd();
   const env = process.env;
-  const config = loadConfig({ cwd, env, configPath: globals.config });
+  const config = await loadConfig({ cwd, env, configPath: globals.config, ...options });
   return {
     cwd,
     env,

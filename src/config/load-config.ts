@@ -1,9 +1,10 @@
 // Finds, validates and resolves the configuration into absolute paths and concrete choices.
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { z } from 'zod';
 import { ConfigError, UserError } from '../errors.js';
-import { CONFIG_EXAMPLES, ROLES, configSchema, type RawConfig, type Role } from './schema.js';
+import type { RawConfig } from './schema.js';
+import { CONFIG_EXAMPLES, ROLES, type Role } from './vocabulary.js';
+import { validateConfigData } from './validated-config-cache.js';
 import { readLocalState } from './local-state.js';
 import { choosePython, type PythonChoice } from '../django/python-interpreter.js';
 import {
@@ -40,6 +41,12 @@ export interface LoadConfigOptions {
   env?: NodeJS.ProcessEnv;
   /** Explicit config file (the --config flag). */
   configPath?: string;
+  /**
+   * Remember the validated configuration in the checkout's cache directory (and use what was
+   * remembered), for commands that keep caches there anyway and must start fast (status). Commands
+   * that promise to change nothing, such as deploy --plan, leave it off.
+   */
+  rememberValidation?: boolean;
 }
 
 interface FoundConfig {
@@ -65,7 +72,7 @@ export function findConfigFile(start: string): FoundConfig | null {
 }
 
 /** Loads and resolves the configuration; every problem is a ConfigError naming key, file and example. */
-export function loadConfig(options: LoadConfigOptions = {}): ResolvedConfig {
+export async function loadConfig(options: LoadConfigOptions = {}): Promise<ResolvedConfig> {
   const cwd = options.cwd ?? process.cwd();
   const env = options.env ?? process.env;
   const found = options.configPath
@@ -87,7 +94,7 @@ export function loadConfig(options: LoadConfigOptions = {}): ResolvedConfig {
   }
   const configFile = found?.file ?? null;
   const fileLabel = configFile ?? '(defaults)';
-  const raw = parseRaw(data, fileLabel);
+  const raw = await validateConfigData(data, fileLabel, options.rememberValidation ? repoRoot : null);
 
   const projectRoot = raw.projectRoot ? path.resolve(repoRoot, raw.projectRoot) : repoRoot;
   if (!existsSync(projectRoot)) {
@@ -117,25 +124,6 @@ export function loadConfig(options: LoadConfigOptions = {}): ResolvedConfig {
     roleSource,
     raw,
   };
-}
-
-function parseRaw(data: unknown, fileLabel: string): RawConfig {
-  const result = configSchema.safeParse(data);
-  if (result.success) return result.data;
-  const issue = result.error.issues[0]!;
-  const key = issue.path.length ? issue.path.join('.') : unrecognizedKey(issue) ?? '(top level)';
-  const topKey = String(issue.path[0] ?? unrecognizedKey(issue) ?? '');
-  const example = CONFIG_EXAMPLES[topKey] ?? `see the "Configuration" section of migration-guard's README (known keys: ${Object.keys(CONFIG_EXAMPLES).join(', ')})`;
-  throw new ConfigError(key, fileLabel, describeIssue(issue), example);
-}
-
-function unrecognizedKey(issue: z.core.$ZodIssue): string | undefined {
-  return issue.code === 'unrecognized_keys' ? [...issue.path, issue.keys[0]].join('.') : undefined;
-}
-
-function describeIssue(issue: z.core.$ZodIssue): string {
-  if (issue.code === 'unrecognized_keys') return 'is not a known setting';
-  return issue.message.replace(/^Invalid input: /, 'is wrong: ');
 }
 
 function resolveRole(configured: Role, env: NodeJS.ProcessEnv, fileLabel: string): { role: Role; roleSource: string } {

@@ -1,12 +1,11 @@
 // The configuration file's shape: `migration-guard.config.json` or the `migrationGuard` key of package.json.
 import { z } from 'zod';
+import { ConfigError } from '../errors.js';
 import { hooksSection } from './sections/hooks.js';
 import { restoreSection } from './sections/restore.js';
 import { deploySection } from './sections/deploy.js';
 import { driftSection } from './sections/drift.js';
-
-export const ROLES = ['development', 'staging', 'production'] as const;
-export type Role = (typeof ROLES)[number];
+import { CONFIG_EXAMPLES, ROLES } from './vocabulary.js';
 
 const envVarName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name');
 
@@ -60,21 +59,22 @@ export const configSchema = z
 
 export type RawConfig = z.output<typeof configSchema>;
 
-/** Example values used in error messages, per top-level key. */
-export const CONFIG_EXAMPLES: Record<string, string> = {
-  projectRoot: '"projectRoot": "."',
-  managePy: '"managePy": "manage.py"',
-  python: '"python": ".venv/bin/python"',
-  settingsModule: '"settingsModule": "mysite.settings"',
-  apps: '"apps": ["catalog", "orders"]',
-  authUserModel: '"authUserModel": "accounts.User"',
-  database:
-    '"database": { "env": { "name": "HCAT_DB", "user": "HCAT_USER", "password": "HCAT_PASSWORD", "host": "HCAT_HOST", "port": "HCAT_PORT" } }',
-  media: '"media": { "env": "HCAT_MEDIA" }',
-  role: '"role": "development"   (or "staging", "production")',
-  linear: '"linear": true',
-  hooks: '"hooks": { "failClosed": true }',
-  restore: '"restore": { "database": { "source": "ssh://deploy@prod.example.com/var/backups/hcat/latest.sql.gz" }, "media": { "source": "ssh://deploy@prod.example.com/var/backups/hcat/media.tar.gz" } }   (see docs/restore-from-prod.md)',
-  deploy: '"deploy": { "backupDir": "/var/backups/hcat", "keep": 10, "serviceStop": "sudo service httpd stop", "serviceStart": "sudo service httpd start" }   (see docs/deploy.md)',
-  drift: '"drift": { "setup": [["migrate", "sites"]] }   (see docs/drift.md)',
-};
+/** Validates configuration data; any problem is a ConfigError naming key, file and an example. */
+export function validateConfig(data: unknown, fileLabel: string): RawConfig {
+  const result = configSchema.safeParse(data);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0]!;
+  const key = issue.path.length ? issue.path.join('.') : unrecognizedKey(issue) ?? '(top level)';
+  const topKey = String(issue.path[0] ?? unrecognizedKey(issue) ?? '');
+  const example = CONFIG_EXAMPLES[topKey] ?? `see the "Configuration" section of migration-guard's README (known keys: ${Object.keys(CONFIG_EXAMPLES).join(', ')})`;
+  throw new ConfigError(key, fileLabel, describeIssue(issue), example);
+}
+
+function unrecognizedKey(issue: z.core.$ZodIssue): string | undefined {
+  return issue.code === 'unrecognized_keys' ? [...issue.path, issue.keys[0]].join('.') : undefined;
+}
+
+function describeIssue(issue: z.core.$ZodIssue): string {
+  if (issue.code === 'unrecognized_keys') return 'is not a known setting';
+  return issue.message.replace(/^Invalid input: /, 'is wrong: ');
+}

@@ -1,7 +1,7 @@
 // Where the database is: read from the environment variables the project's settings already use.
 import { ConfigError } from '../errors.js';
 import type { RawConfig } from '../config/schema.js';
-import { CONFIG_EXAMPLES } from '../config/schema.js';
+import { CONFIG_EXAMPLES } from '../config/vocabulary.js';
 
 export interface ConnectionSettings {
   host: string;

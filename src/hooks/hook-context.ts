@@ -13,7 +13,7 @@ export interface HookContext {
 
 /** Loads configuration and repository for a hook or `check` started in `cwd`, and remembers them for the next pre-commit. */
 export async function loadHookContext(cwd: string, configPath?: string): Promise<HookContext> {
-  const config = loadConfig({ cwd, configPath });
+  const config = await loadConfig({ cwd, configPath });
   const repository = await openRepository(config.repoRoot);
   const context = { config, repository, project: projectPaths(config, repository.root) };
   if (!configPath) writeContextCache(context, cwd);

@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -43,7 +43,7 @@ describe('loadConfig', () => {
   it('discovers manage.py, the settings module, AUTH_USER_MODEL and first-party apps only', async () => {
     await djangoSkeleton();
     await write('migration-guard.config.json', '{}');
-    const config = loadConfig({ cwd: path.join(dir, 'shop'), env: {} });
+    const config = await loadConfig({ cwd: path.join(dir, 'shop'), env: {} });
     expect(config.repoRoot).toBe(dir);
     expect(config.managePy).toBe(path.join(dir, 'manage.py'));
     expect(config.settingsModule).toBe('mysite.settings');
@@ -55,7 +55,7 @@ describe('loadConfig', () => {
   it('reads the migrationGuard key of package.json', async () => {
     await djangoSkeleton();
     await write('package.json', JSON.stringify({ name: 'site', migrationGuard: { role: 'staging', apps: ['shop'] } }));
-    const config = loadConfig({ cwd: dir, env: {} });
+    const config = await loadConfig({ cwd: dir, env: {} });
     expect(config.configFile).toBe(path.join(dir, 'package.json'));
     expect(config.role).toBe('staging');
     expect(config.apps.map((app) => app.label)).toEqual(['shop']);
@@ -64,8 +64,8 @@ describe('loadConfig', () => {
   it('lets MIGRATION_GUARD_ROLE override the role and rejects an unknown one', async () => {
     await djangoSkeleton();
     await write('migration-guard.config.json', '{"role": "development"}');
-    expect(loadConfig({ cwd: dir, env: { MIGRATION_GUARD_ROLE: 'production' } }).role).toBe('production');
-    expect(() => loadConfig({ cwd: dir, env: { MIGRATION_GUARD_ROLE: 'prod' } })).toThrow(/MIGRATION_GUARD_ROLE.*"prod".*development, staging, production/);
+    expect((await loadConfig({ cwd: dir, env: { MIGRATION_GUARD_ROLE: 'production' } })).role).toBe('production');
+    await expect(loadConfig({ cwd: dir, env: { MIGRATION_GUARD_ROLE: 'prod' } })).rejects.toThrow(/MIGRATION_GUARD_ROLE.*"prod".*development, staging, production/);
   });
 
   it('names the key, the file and a right example for a wrong value', async () => {
@@ -73,7 +73,7 @@ describe('loadConfig', () => {
     await write('migration-guard.config.json', '{"role": "live"}');
     let error: unknown;
     try {
-      loadConfig({ cwd: dir, env: {} });
+      await loadConfig({ cwd: dir, env: {} });
     } catch (caught) {
       error = caught;
     }
@@ -87,18 +87,18 @@ describe('loadConfig', () => {
   it('rejects unknown keys and unknown apps by name', async () => {
     await djangoSkeleton();
     await write('migration-guard.config.json', '{"aps": ["shop"]}');
-    expect(() => loadConfig({ cwd: dir, env: {} })).toThrow(/"aps" is not a known setting/);
+    await expect(loadConfig({ cwd: dir, env: {} })).rejects.toThrow(/"aps" is not a known setting/);
     await write('migration-guard.config.json', '{"apps": ["billing"]}');
-    expect(() => loadConfig({ cwd: dir, env: {} })).toThrow(/"billing".*found: accounts, shop/);
+    await expect(loadConfig({ cwd: dir, env: {} })).rejects.toThrow(/"billing".*found: accounts, shop/);
   });
 
   it('says how to fix invalid JSON and a missing configuration', async () => {
     await write('migration-guard.config.json', '{"role": ');
-    expect(() => loadConfig({ cwd: dir, env: {} })).toThrow(/is not valid JSON/);
+    await expect(loadConfig({ cwd: dir, env: {} })).rejects.toThrow(/is not valid JSON/);
     await rm(path.join(dir, 'migration-guard.config.json'));
     const empty = await mkdtemp(path.join(os.tmpdir(), 'mg-empty-'));
     try {
-      expect(() => loadConfig({ cwd: empty, env: {} })).toThrow(UserError);
+      await expect(loadConfig({ cwd: empty, env: {} })).rejects.toThrow(UserError);
     } finally {
       await rm(empty, { recursive: true, force: true });
     }
@@ -107,12 +107,51 @@ describe('loadConfig', () => {
   it('chooses the Python interpreter: config, then $VIRTUAL_ENV, then .venv, then python3', async () => {
     await djangoSkeleton();
     await write('migration-guard.config.json', '{}');
-    expect(loadConfig({ cwd: dir, env: {} }).python.path).toBe('python3');
+    expect((await loadConfig({ cwd: dir, env: {} })).python.path).toBe('python3');
     await write('.venv/bin/python', '#!/bin/sh\n');
-    expect(loadConfig({ cwd: dir, env: {} }).python.path).toBe(path.join(dir, '.venv/bin/python'));
+    expect((await loadConfig({ cwd: dir, env: {} })).python.path).toBe(path.join(dir, '.venv/bin/python'));
     await write('elsewhere/bin/python', '#!/bin/sh\n');
-    expect(loadConfig({ cwd: dir, env: { VIRTUAL_ENV: path.join(dir, 'elsewhere') } }).python.path).toBe(path.join(dir, 'elsewhere/bin/python'));
+    expect((await loadConfig({ cwd: dir, env: { VIRTUAL_ENV: path.join(dir, 'elsewhere') } })).python.path).toBe(path.join(dir, 'elsewhere/bin/python'));
     await write('migration-guard.config.json', '{"python": "/usr/bin/python3"}');
-    expect(loadConfig({ cwd: dir, env: { VIRTUAL_ENV: path.join(dir, 'elsewhere') } }).python).toEqual({ path: '/usr/bin/python3', source: 'config "python"' });
+    expect((await loadConfig({ cwd: dir, env: { VIRTUAL_ENV: path.join(dir, 'elsewhere') } })).python).toEqual({ path: '/usr/bin/python3', source: 'config "python"' });
+  });
+});
+
+describe('the validated configuration cache', () => {
+  const cacheFile = () => path.join(dir, '.migration-guard', 'cache', 'config.json');
+
+  it('serves the remembered validation while the data is unchanged, and validates changed data afresh', async () => {
+    await djangoSkeleton();
+    await write('migration-guard.config.json', '{"role": "development"}');
+    expect((await loadConfig({ cwd: dir, env: {}, rememberValidation: true })).role).toBe('development');
+    // Prove the next load is served from the cache: an entry for the same data answers "staging".
+    const entry = JSON.parse(await readFile(cacheFile(), 'utf8')) as { data: string; raw: { role: string } };
+    expect(entry.data).toBe('{"role":"development"}');
+    entry.raw.role = 'staging';
+    await writeFile(cacheFile(), JSON.stringify(entry));
+    expect((await loadConfig({ cwd: dir, env: {}, rememberValidation: true })).role).toBe('staging');
+
+    await write('migration-guard.config.json', '{"role": "production"}');
+    expect((await loadConfig({ cwd: dir, env: {}, rememberValidation: true })).role).toBe('production');
+  });
+
+  it('is used only when asked for', async () => {
+    await djangoSkeleton();
+    await write('migration-guard.config.json', '{"role": "staging"}');
+    expect((await loadConfig({ cwd: dir, env: {} })).role).toBe('staging');
+    await expect(readFile(cacheFile(), 'utf8')).rejects.toThrow(/ENOENT/);
+  });
+
+  it('never remembers invalid data, and ignores a damaged cache file', async () => {
+    await djangoSkeleton();
+    await write('migration-guard.config.json', '{"role": "live"}');
+    await expect(loadConfig({ cwd: dir, env: {}, rememberValidation: true })).rejects.toThrow(ConfigError);
+    await expect(readFile(cacheFile(), 'utf8')).rejects.toThrow(/ENOENT/);
+
+    await write('migration-guard.config.json', '{"role": "production"}');
+    await write('.migration-guard/cache/config.json', '{"schema": ');
+    expect((await loadConfig({ cwd: dir, env: {}, rememberValidation: true })).role).toBe('production');
+    // The damaged file was replaced by a good entry.
+    expect(JSON.parse(await readFile(cacheFile(), 'utf8'))).toMatchObject({ data: '{"role":"production"}' });
   });
 });

@@ -24,7 +24,7 @@ export function register(program: Command): void {
     .option('--json', 'print the result as JSON')
     .addHelpText('after', '\nExit codes: 0 backup written and verified; 2 it could not be taken, written or verified (nothing is left behind).')
     .action(async (flags: BackupFlags, command: Command) => {
-      const context = commandContext(command);
+      const context = await commandContext(command);
       const settings = context.connectionSettings();
       const deploy = context.config.raw.deploy;
       const keep = flags.keep === undefined ? deploy.keep : Number(flags.keep);

@@ -40,7 +40,7 @@ export function register(program: Command): void {
     .action(async (options: CheckOptions, command: Command) => {
       const modes = [options.staged, options.range, options.tree].filter((mode) => mode !== undefined && mode !== false).length;
       if (modes > 1) throw new UserError('Give only one of --staged, --range, --tree.', { fix: 'migration-guard check --range origin/main..HEAD' });
-      const { config } = commandContext(command);
+      const { config } = await commandContext(command);
       const context = await loadHookContext(config.repoRoot, command.optsWithGlobals<{ config?: string }>().config);
       if (options.failClosed) context.config.raw.hooks = { ...context.config.raw.hooks, failClosed: true };
 

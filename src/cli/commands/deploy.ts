@@ -24,7 +24,7 @@ export function register(program: Command): void {
       '\nExit codes: 0 deployed (or nothing to migrate); 1 migrate/verify failed and the database was restored (or nothing had been migrated), or the service did not start; 2 refused or stopped before migrating (nothing changed); 4 the restore failed: needs a human now; 130 interrupted (restored if needed).\nJournal: <backupDir>/deploy-<id>.journal.jsonl, one JSON line per step.',
     )
     .action(async (migrateArgs: string[], flags: DeployFlags, command: Command) => {
-      const context = commandContext(command);
+      const context = await commandContext(command);
       process.exitCode = await runDeploy({
         config: context.config,
         env: context.env,

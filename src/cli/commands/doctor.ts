@@ -19,7 +19,7 @@ export function register(program: Command): void {
     .option('--json', 'print a JSON array of checks for machines')
     .addHelpText('after', '\nExit codes: 0 every check passed (warnings allowed), 1 a check failed, 2 cannot run (configuration).')
     .action(async (options: { json?: boolean }, command: Command) => {
-      const context = commandContext(command);
+      const context = await commandContext(command);
       const outcomes = await runDoctorChecks(context.config, context.env);
       if (options.json) {
         process.stdout.write(`${JSON.stringify(outcomes, null, 2)}\n`);

@@ -39,7 +39,7 @@ export function register(program: Command): void {
         onPhase: flags.json ? undefined : (message) => process.stderr.write(errorStyle.dim(`drift: ${message}…\n`)),
       };
       try {
-        const context = commandContext(command);
+        const context = await commandContext(command);
         const live = context.connectionSettings();
         // Loaded on demand: --against needs no Django tooling (execa, the migration parser), so it starts faster.
         const result = flags.against

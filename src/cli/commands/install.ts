@@ -32,7 +32,7 @@ export function register(program: Command): void {
         'Exit codes: 0 installed, 2 cannot install (no package.json, husky missing, not a git repository).',
     )
     .action(async (options: InstallOptions, command: Command) => {
-      const context = commandContext(command);
+      const context = await commandContext(command);
       const { config } = context;
       const repository = await openRepository(config.repoRoot);
       const root = repository.root;

@@ -59,7 +59,7 @@ export function register(program: Command): void {
     .option('--json', 'print a JSON summary on stdout')
     .addHelpText('after', EXIT_CODES)
     .action(async (options: RestoreCommandOptions, command: Command) => {
-      const context = commandContext(command);
+      const context = await commandContext(command);
       const settings = context.connectionSettings();
       const say = options.json || options.quiet ? () => {} : (line: string) => process.stdout.write(`${line}\n`);
       const io: RestoreIO = {

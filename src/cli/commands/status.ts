@@ -27,7 +27,7 @@ export function register(program: Command): void {
     .option('-l, --list', 'list every migration, not only the ones that need attention')
     .addHelpText('after', '\nExit codes: 0 in sync, 1 pending migrations, 3 database ahead of the code, 2 cannot run (configuration, database unreachable).')
     .action(async (options: StatusOptions, command: Command) => {
-      const context = commandContext(command);
+      const context = await commandContext(command, { rememberValidation: true });
       const settings = context.connectionSettings();
       try {
         const status = await readProjectStatus(context.config, settings);

@@ -17,7 +17,7 @@ export function register(program: Command): void {
     .description('remove the hook lines, prepare script, .gitignore entry and recorded Python that install added')
     .addHelpText('after', '\nLines and files you wrote yourself stay. Exit codes: 0 done, 2 cannot run.')
     .action(async (_options: unknown, command: Command) => {
-      const { config } = commandContext(command);
+      const { config } = await commandContext(command);
       const repository = await openRepository(config.repoRoot);
       const root = repository.root;
       const record = await readInstallRecord(config.repoRoot);
