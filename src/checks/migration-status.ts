@@ -1,5 +1,8 @@
 // Where each app's migrations stand against a database, as `showmigrations` would say (pure logic).
-import type { MigrationGraph } from '../django/migration-graph.js';
+// Two halves: the layout is what the files say (each app's migrations in showmigrations order,
+// squashes), which depends on the database only through which squashes are fully, partly or not
+// applied; the status combines a layout with the database's rows.
+import { countSquashApplied, migrationId, type MigrationGraph, type SquashState } from '../django/migration-graph.js';
 import type { ParsedMigration } from '../django/migration-types.js';
 import type { AppliedMigration } from '../db/django-migrations.js';
 
@@ -29,32 +32,71 @@ export interface MigrationStatus {
   totals: { applied: number; pending: number; appliedMissingOnDisk: number };
 }
 
-/** Compares the migrations on disk (graph built with the applied set) with the database's records. */
-export function computeMigrationStatus(graph: MigrationGraph, migrations: readonly ParsedMigration[], appLabels: readonly string[], applied: readonly AppliedMigration[]): MigrationStatus {
-  // Per app, name -> applied timestamp: one pass over the rows, and no 'app.name' strings to build.
-  const appliedAt = new Map<string, Map<string, string>>();
-  for (const row of applied) rowsOf(appliedAt, row.app).set(row.name, row.applied);
-  // Names on disk per app; a deleted migration that a squash on disk replaces is still accounted for.
-  const known = new Map<string, Map<string, true>>();
+/** What the migration files say, as far as status needs it. */
+export interface StatusLayout {
+  apps: Array<{
+    app: string;
+    /** The graph's migrations in showmigrations order; `squashes` counts what a squash stands in for. */
+    migrations: Array<{ name: string; squashes?: number }>;
+    /** Every name the code accounts for: files on disk and what squashes on disk replace. */
+    known: string[];
+  }>;
+  /** Every squashed migration, in the order Django's loader settles them ('app.name' ids). */
+  squashes: Array<{ id: string; replaces: string[] }>;
+}
+
+/** The layout of a graph built with the database's applied set. */
+export function statusLayout(graph: MigrationGraph, migrations: readonly ParsedMigration[], appLabels: readonly string[]): StatusLayout {
+  const known = new Map<string, Set<string>>(appLabels.map((app) => [app, new Set()]));
   for (const migration of migrations) {
-    rowsOf(known, migration.app).set(migration.name, true);
-    for (const replaced of migration.replaces) rowsOf(known, replaced.app).set(replaced.name, true);
+    known.get(migration.app)?.add(migration.name);
+    for (const replaced of migration.replaces) known.get(replaced.app)?.add(replaced.name);
+  }
+  const squashes = graph.replacements().map((squash) => ({ id: migrationId(squash.squashed), replaces: squash.replaces.map(migrationId) }));
+  const apps = appLabels.map((app) => ({
+    app,
+    migrations: graph.showmigrationsOrder(app).map((key) => {
+      const squashes = graph.get(key)?.replaces.length;
+      return squashes ? { name: key.name, squashes } : { name: key.name };
+    }),
+    known: [...known.get(app)!],
+  }));
+  return { apps, squashes };
+}
+
+/**
+ * The applied set as Django's loader counts it (squashes settled), and how each squash was settled:
+ * a layout is valid for another database exactly when that database settles the squashes the same way.
+ */
+export function settleSquashes(layout: Pick<StatusLayout, 'squashes'>, applied: readonly AppliedMigration[]): { appliedIds: Set<string>; states: SquashState[] } {
+  const appliedIds = new Set(applied.map(migrationId));
+  const states = layout.squashes.map((squash) => countSquashApplied(appliedIds, squash.id, squash.replaces));
+  return { appliedIds, states };
+}
+
+/** Compares what the files say with the database's records. */
+export function computeMigrationStatus(layout: StatusLayout, applied: readonly AppliedMigration[]): MigrationStatus {
+  const { appliedIds } = settleSquashes(layout, applied);
+  // Per app, name -> applied timestamp: one pass over the rows.
+  const appliedAt = new Map<string, Map<string, string>>();
+  for (const row of applied) {
+    let rows = appliedAt.get(row.app);
+    if (!rows) appliedAt.set(row.app, (rows = new Map()));
+    rows.set(row.name, row.applied);
   }
 
-  const apps = appLabels.map((app): AppStatus => {
-    const appliedHere = appliedAt.get(app);
-    const entries: MigrationEntry[] = [];
-    for (const key of graph.showmigrationsOrder(app)) {
-      const entry: MigrationEntry = { name: key.name, applied: graph.isApplied(key) };
-      const at = entry.applied ? appliedHere?.get(key.name) : undefined;
+  const apps = layout.apps.map((app): AppStatus => {
+    const appliedHere = appliedAt.get(app.app);
+    const entries = app.migrations.map((migration): MigrationEntry => {
+      const entry: MigrationEntry = { name: migration.name, applied: appliedIds.has(`${app.app}.${migration.name}`) };
+      const at = entry.applied ? appliedHere?.get(migration.name) : undefined;
       if (at !== undefined) entry.appliedAt = at;
-      const squashes = graph.get(key)?.replaces.length;
-      if (squashes) entry.squashes = squashes;
-      entries.push(entry);
-    }
-    const knownHere = known.get(app);
-    const appliedMissingOnDisk = [...(appliedHere?.keys() ?? [])].filter((name) => !knownHere?.has(name));
-    return { app, migrations: entries, pending: entries.filter((entry) => !entry.applied).map((entry) => entry.name), appliedMissingOnDisk };
+      if (migration.squashes) entry.squashes = migration.squashes;
+      return entry;
+    });
+    const known = new Set(app.known);
+    const appliedMissingOnDisk = [...(appliedHere?.keys() ?? [])].filter((name) => !known.has(name));
+    return { app: app.app, migrations: entries, pending: entries.filter((entry) => !entry.applied).map((entry) => entry.name), appliedMissingOnDisk };
   });
 
   const totals = {
@@ -64,10 +106,4 @@ export function computeMigrationStatus(graph: MigrationGraph, migrations: readon
   };
   const verdict: StatusVerdict = totals.appliedMissingOnDisk > 0 ? 'database-ahead' : totals.pending > 0 ? 'pending' : 'in-sync';
   return { verdict, apps, totals };
-}
-
-function rowsOf<V>(byApp: Map<string, Map<string, V>>, app: string): Map<string, V> {
-  let rows = byApp.get(app);
-  if (!rows) byApp.set(app, (rows = new Map()));
-  return rows;
 }

@@ -1,12 +1,7 @@
 // The `migration-guard` command tree (commander): global options and one module per command.
 import { Command } from 'commander';
-import { readFileSync } from 'node:fs';
+import { packageVersion } from '../package-version.js';
 import { registerCommands } from './commands/index.js';
-
-function packageVersion(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
-  return pkg.version;
-}
 
 /** Builds the program for `argv`; commands are registered from src/cli/commands/. */
 export async function buildProgram(argv: readonly string[] = process.argv): Promise<Command> {

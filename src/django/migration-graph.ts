@@ -45,7 +45,7 @@ export interface DuplicateMigrationNumber {
 export interface SquashReplacement {
   squashed: MigrationKey;
   replaces: MigrationKey[];
-  applied: 'all' | 'none' | 'partial';
+  applied: SquashState;
   used: boolean;
 }
 
@@ -55,6 +55,21 @@ export class MigrationGraphError extends Error {
     super(message);
     this.name = 'MigrationGraphError';
   }
+}
+
+export type SquashState = 'all' | 'none' | 'partial';
+
+/**
+ * Django's loader on one squashed migration: it counts as applied when everything it replaces is,
+ * and as not applied otherwise, whatever its own row says. Updates `applied` ('app.name' ids); call
+ * it for the squashes in key order, as a squash may replace another.
+ */
+export function countSquashApplied(applied: Set<string>, squash: string, replaces: readonly string[]): SquashState {
+  const statuses = replaces.map((id) => applied.has(id));
+  const all = statuses.every(Boolean);
+  if (all) applied.add(squash);
+  else applied.delete(squash);
+  return all ? 'all' : statuses.some(Boolean) ? 'partial' : 'none';
 }
 
 /** The 'app.name' form of a key, as used for applied sets. */
@@ -459,11 +474,9 @@ export class MigrationGraph {
   private applyReplacements(): void {
     const squashed = this.migrations.filter((migration) => migration.replaces.length > 0).sort(compareMigrationKeys);
     for (const migration of squashed) {
-      const statuses = migration.replaces.map((key) => this.appliedIds.has(migrationId(key)));
-      const all = statuses.every(Boolean);
-      const none = !statuses.some(Boolean);
-      if (all) this.appliedIds.add(migrationId(migration));
-      else this.appliedIds.delete(migrationId(migration));
+      const state = countSquashApplied(this.appliedIds, migrationId(migration), migration.replaces.map(migrationId));
+      const all = state === 'all';
+      const none = state === 'none';
       let used = false;
       if (all || none) used = this.removeReplacedNodes(migration, migration.replaces);
       else this.removeReplacementNode(migration, migration.replaces); // partially applied (#25945)
@@ -471,7 +484,7 @@ export class MigrationGraph {
       this.squashes.push({
         squashed: keyOf(migration),
         replaces: migration.replaces.map((key) => ({ app: key.app, name: key.name })),
-        applied: all ? 'all' : none ? 'none' : 'partial',
+        applied: state,
         used,
       });
     }

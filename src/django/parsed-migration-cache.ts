@@ -9,7 +9,7 @@ import type { ParsedMigration } from './migration-types.js';
 const CACHE_VERSION = 1;
 // A file changed again within the same clock tick as its last stat would look unchanged ("racily
 // clean", as git calls it): entries younger than this are parsed every time and not stored.
-const SETTLE_MS = 2_000;
+export const SETTLE_MS = 2_000;
 
 interface Entry {
   identity: string;
@@ -29,7 +29,8 @@ export interface ParsedMigrationCache {
   save(): void;
 }
 
-function identityOf(stats: Stats): string {
+/** What a cached answer about a file is keyed on: its size, mtime, ctime and inode. */
+export function fileIdentity(stats: Stats): string {
   return `${stats.size}:${stats.mtimeMs}:${stats.ctimeMs}:${stats.ino}`;
 }
 
@@ -49,13 +50,13 @@ export function openParsedMigrationCache(cacheDir: string, options: { settleMs?:
   return {
     get(migrationFile, stats) {
       const entry = entries[migrationFile];
-      if (!entry || entry.identity !== identityOf(stats)) return undefined;
+      if (!entry || entry.identity !== fileIdentity(stats)) return undefined;
       used.add(migrationFile);
       return entry.migration;
     },
     set(migrationFile, stats, migration) {
-      if (Date.now() - Math.max(stats.mtimeMs, stats.ctimeMs) < settleMs) return;
-      entries[migrationFile] = { identity: identityOf(stats), migration };
+      if (!isSettled(stats, settleMs)) return;
+      entries[migrationFile] = { identity: fileIdentity(stats), migration };
       used.add(migrationFile);
       dirty = true;
     },
@@ -74,6 +75,11 @@ export function openParsedMigrationCache(cacheDir: string, options: { settleMs?:
       }
     },
   };
+}
+
+/** Whether a file last changed long enough ago for its identity to be trusted. */
+export function isSettled(stats: Stats, settleMs = SETTLE_MS): boolean {
+  return Date.now() - Math.max(stats.mtimeMs, stats.ctimeMs) >= settleMs;
 }
 
 /** Stats a migration file (follows symlinks, as reading it does). */

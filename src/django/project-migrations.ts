@@ -2,15 +2,23 @@
 import type { ResolvedConfig } from '../config/load-config.js';
 import path from 'node:path';
 import { LOCAL_STATE_DIR } from '../config/local-state.js';
-import { loadAppMigrations } from './migration-files.js';
+import { loadAppMigrations, statMigrationFiles, type MigrationFile } from './migration-files.js';
 import { openParsedMigrationCache } from './parsed-migration-cache.js';
 import { MigrationGraph } from './migration-graph.js';
 import type { ParsedMigration } from './migration-types.js';
 
-/** All parsed migrations of the configured apps, in app order (through the checkout's parse cache). */
-export async function loadProjectMigrations(config: ResolvedConfig): Promise<ParsedMigration[]> {
-  const cache = openParsedMigrationCache(path.join(config.repoRoot, LOCAL_STATE_DIR, 'cache'));
-  const perApp = await Promise.all(config.apps.map((app) => loadAppMigrations(app.label, app.migrationsDir, cache)));
+/** Every configured app's migration files with their stats, in app order. */
+export async function statProjectMigrationFiles(config: ResolvedConfig): Promise<MigrationFile[][]> {
+  return Promise.all(config.apps.map((app) => statMigrationFiles(app.migrationsDir)));
+}
+
+/**
+ * All parsed migrations of the configured apps, in app order (through the checkout's parse cache);
+ * `listing` is statProjectMigrationFiles' answer when already taken.
+ */
+export async function loadProjectMigrations(config: ResolvedConfig, listing?: MigrationFile[][]): Promise<ParsedMigration[]> {
+  const cache = openParsedMigrationCache(projectCacheDir(config));
+  const perApp = await Promise.all(config.apps.map((app, i) => loadAppMigrations(app.label, app.migrationsDir, cache, listing?.[i])));
   cache.save();
   return perApp.flat();
 }
@@ -22,4 +30,9 @@ export function buildProjectGraph(config: ResolvedConfig, migrations: readonly P
     apps: config.apps.map((app) => app.label),
     settings: { AUTH_USER_MODEL: config.authUserModel },
   });
+}
+
+/** The checkout's cache directory (parsed migrations, status layout): `.migration-guard/cache`. */
+export function projectCacheDir(config: Pick<ResolvedConfig, 'repoRoot'>): string {
+  return path.join(config.repoRoot, LOCAL_STATE_DIR, 'cache');
 }

@@ -4,15 +4,24 @@ import type { ConnectionSettings } from '../db/connection-settings.js';
 import { withConnection } from '../db/connect.js';
 import { readAppliedMigrations } from '../db/django-migrations.js';
 import { migrationId } from '../django/migration-graph.js';
-import { buildProjectGraph, loadProjectMigrations } from '../django/project-migrations.js';
-import { computeMigrationStatus, type MigrationStatus } from '../checks/migration-status.js';
+import { buildProjectGraph, loadProjectMigrations, projectCacheDir, statProjectMigrationFiles } from '../django/project-migrations.js';
+import { computeMigrationStatus, statusLayout, type MigrationStatus } from '../checks/migration-status.js';
+import { openStatusLayoutCache } from './status-layout-cache.js';
 
 /** Status of the configured apps against the database in `settings` (throws DatabaseUnreachableError). */
 export async function readProjectStatus(config: ResolvedConfig, settings: ConnectionSettings): Promise<MigrationStatus> {
-  const [migrations, applied] = await Promise.all([
-    loadProjectMigrations(config),
+  const [listing, applied] = await Promise.all([
+    statProjectMigrationFiles(config),
     withConnection(settings, (connection) => readAppliedMigrations(connection)),
   ]);
-  const graph = buildProjectGraph(config, migrations, new Set(applied.map(migrationId)));
-  return computeMigrationStatus(graph, migrations, config.apps.map((app) => app.label), applied);
+  // Unchanged files (and squashes settled the same way): no parsing, no graph.
+  const cache = openStatusLayoutCache(projectCacheDir(config), config, listing);
+  let layout = cache.get(applied);
+  if (!layout) {
+    const migrations = await loadProjectMigrations(config, listing);
+    const graph = buildProjectGraph(config, migrations, new Set(applied.map(migrationId)));
+    layout = statusLayout(graph, migrations, config.apps.map((app) => app.label));
+    cache.set(layout, applied);
+  }
+  return computeMigrationStatus(layout, applied);
 }

@@ -1,9 +1,10 @@
 // `status` against real MariaDB and the fixture project, checked against Django's own showmigrations.
-import { writeFile, rm } from 'node:fs/promises';
+import { access, writeFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adminQuery, createTestDatabase, type TestDatabase } from '../helpers/database.js';
 import { createFixtureRepo, manage, runCli, type FixtureRepo } from '../helpers/fixture-project.js';
+import { SETTLE_MS } from '../../src/django/parsed-migration-cache.js';
 
 interface StatusJson {
   verdict: string;
@@ -16,6 +17,9 @@ let db: TestDatabase;
 beforeAll(async () => {
   repo = await createFixtureRepo();
   db = await createTestDatabase('status');
+  // Let the fresh copies age past the caches' "too recent to trust" window, so that every test
+  // below runs through the remembered status layout (rebuilt whenever the squash settles otherwise).
+  await new Promise((resolve) => setTimeout(resolve, SETTLE_MS + 100));
 });
 afterAll(async () => {
   await db?.drop();
@@ -52,6 +56,8 @@ describe('migration-guard status', () => {
     expect(json.verdict).toBe('pending');
     expect(json.apps.find((app) => app.app === 'catalog')!.pending).toEqual(['0001_squashed_0002_product_category_price', '0003_populate_categories', '0004_tags_and_sku']);
     expect(ours(json)).toEqual(await djangoShowmigrations());
+    // The layout was remembered; the tests below check its answers as the database changes.
+    await access(path.join(repo.dir, '.migration-guard/cache/status-layout.json'));
   });
 
   it('with a squashed set partly applied: uses the replaced migrations, as Django does', async () => {

@@ -1,0 +1,78 @@
+// The status layout (each app's migrations in showmigrations order, the squashes) remembered between
+// runs. Building it takes every file's parse and the whole graph; checking it takes a stat per file,
+// as the parse cache does. It is keyed by everything the layout is built from: the guarded apps and
+// their migration files (name and identity), AUTH_USER_MODEL and migration-guard's version. The
+// graph depends on the database only through how its squashes are settled (all, part or none of
+// what they replace applied), so a layout serves a database that settles them the same way.
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { ResolvedConfig } from '../config/load-config.js';
+import type { AppliedMigration } from '../db/django-migrations.js';
+import type { MigrationFile } from '../django/migration-files.js';
+import { fileIdentity, isSettled, SETTLE_MS } from '../django/parsed-migration-cache.js';
+import { settleSquashes, type StatusLayout } from '../checks/migration-status.js';
+import { packageVersion } from '../package-version.js';
+
+// Bump when the layout's shape or meaning changes.
+const VERSION = 1;
+
+interface CacheFile {
+  version: number;
+  key: string;
+  /** How the squashes were settled when the layout was built (settleSquashes' states, joined). */
+  squashStates: string;
+  layout: StatusLayout;
+}
+
+export interface StatusLayoutCache {
+  /** The remembered layout, when the files are unchanged and `applied` settles the squashes as before. */
+  get(applied: readonly AppliedMigration[]): StatusLayout | undefined;
+  /** Remembers a layout built against `applied`; skipped while a file changed too recently to be trusted. Never throws. */
+  set(layout: StatusLayout, applied: readonly AppliedMigration[]): void;
+}
+
+/** Opens the cache in `cacheDir` for the apps of `config`, whose files are `listing` (per app, in config order). */
+export function openStatusLayoutCache(
+  cacheDir: string,
+  config: Pick<ResolvedConfig, 'apps' | 'authUserModel'>,
+  listing: readonly (readonly MigrationFile[])[],
+  options: { settleMs?: number } = {},
+): StatusLayoutCache {
+  const file = path.join(cacheDir, 'status-layout.json');
+  const key = layoutKey(config, listing);
+  const settled = listing.every((files) => files.every((entry) => isSettled(entry.stats, options.settleMs ?? SETTLE_MS)));
+  const statesOf = (layout: StatusLayout, applied: readonly AppliedMigration[]) => settleSquashes(layout, applied).states.join(',');
+  return {
+    get(applied) {
+      let entry: CacheFile;
+      try {
+        entry = JSON.parse(readFileSync(file, 'utf8')) as CacheFile;
+      } catch {
+        return undefined; // none yet, or damaged
+      }
+      if (entry.version !== VERSION || entry.key !== key) return undefined;
+      return statesOf(entry.layout, applied) === entry.squashStates ? entry.layout : undefined;
+    },
+    set(layout, applied) {
+      if (!settled) return;
+      try {
+        mkdirSync(cacheDir, { recursive: true });
+        const tmp = `${file}.${process.pid}.tmp`;
+        writeFileSync(tmp, JSON.stringify({ version: VERSION, key, squashStates: statesOf(layout, applied), layout } satisfies CacheFile));
+        renameSync(tmp, file); // atomic: a concurrent reader sees the old entry or the new one
+      } catch {
+        // A read-only checkout still works, just without the cache.
+      }
+    },
+  };
+}
+
+function layoutKey(config: Pick<ResolvedConfig, 'apps' | 'authUserModel'>, listing: readonly (readonly MigrationFile[])[]): string {
+  const hash = createHash('sha256').update(`${packageVersion()}\0${config.authUserModel}\0`);
+  config.apps.forEach((app, i) => {
+    hash.update(`app\0${app.label}\0${app.migrationsDir}\0`);
+    for (const entry of listing[i] ?? []) hash.update(`${path.basename(entry.file)}\0${fileIdentity(entry.stats)}\0`);
+  });
+  return hash.digest('hex');
+}

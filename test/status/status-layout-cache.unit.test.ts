@@ -1,0 +1,113 @@
+import { mkdir, mkdtemp, readFile, rm, unlink, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { computeMigrationStatus, statusLayout } from '../../src/checks/migration-status.js';
+import type { AppliedMigration } from '../../src/db/django-migrations.js';
+import { loadAppMigrations, statMigrationFiles } from '../../src/django/migration-files.js';
+import { MigrationGraph, migrationId } from '../../src/django/migration-graph.js';
+import { openStatusLayoutCache } from '../../src/status/status-layout-cache.js';
+
+const source = (dependencies: string, extra = '') =>
+  `from django.db import migrations\n\nclass Migration(migrations.Migration):\n    dependencies = [${dependencies}]\n${extra}    operations = []\n`;
+
+let dir: string;
+let cacheDir: string;
+let config: { apps: Array<{ label: string; dir: string; migrationsDir: string }>; authUserModel: string };
+
+async function write(relative: string, content: string): Promise<void> {
+  await writeFile(path.join(dir, 'shop/migrations', relative), content);
+}
+
+beforeEach(async () => {
+  dir = await mkdtemp(path.join(os.tmpdir(), 'mg-layout-cache-'));
+  cacheDir = path.join(dir, 'cache');
+  await mkdir(path.join(dir, 'shop/migrations'), { recursive: true });
+  await write('__init__.py', '');
+  await write('0001_initial.py', source(''));
+  await write('0002_b.py', source("('shop', '0001_initial')"));
+  await write('0001_squashed_0002_b.py', source('', "    replaces = [('shop', '0001_initial'), ('shop', '0002_b')]\n"));
+  await write('0003_c.py', source("('shop', '0002_b')"));
+  config = { apps: [{ label: 'shop', dir: path.join(dir, 'shop'), migrationsDir: path.join(dir, 'shop/migrations') }], authUserModel: 'auth.User' };
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+const rows = (...names: string[]): AppliedMigration[] => names.map((name) => ({ app: 'shop', name, applied: '2026-01-01 00:00:00.000000' }));
+
+/** The listing, the cache opened on it, and the layout built from scratch for `applied`. */
+async function open(applied: AppliedMigration[], settleMs = 0) {
+  const listing = await Promise.all(config.apps.map((app) => statMigrationFiles(app.migrationsDir)));
+  const migrations = (await Promise.all(config.apps.map((app, i) => loadAppMigrations(app.label, app.migrationsDir, undefined, listing[i])))).flat();
+  const graph = new MigrationGraph(migrations, { applied: new Set(applied.map(migrationId)), apps: config.apps.map((app) => app.label) });
+  return { cache: openStatusLayoutCache(cacheDir, config, listing, { settleMs }), fresh: statusLayout(graph, migrations, config.apps.map((app) => app.label)) };
+}
+
+describe('status layout cache', () => {
+  it('serves the layout while the files are unchanged and the database settles the squashes the same way', async () => {
+    const none = await open([]);
+    none.cache.set(none.fresh, []);
+    expect(none.cache.get([])).toEqual(none.fresh);
+    // 0003 applied alone still leaves the squash "none applied": same graph, same layout.
+    expect(none.cache.get(rows('0003_c'))).toEqual(none.fresh);
+
+    // Part of the squash applied: Django drops the squash and keeps the replaced migrations.
+    const partial = await open(rows('0001_initial'));
+    expect(partial.cache.get(rows('0001_initial'))).toBeUndefined();
+    expect(partial.fresh.apps[0]!.migrations.map((m) => m.name)).toEqual(['0001_initial', '0002_b', '0003_c']);
+    partial.cache.set(partial.fresh, rows('0001_initial'));
+    expect(partial.cache.get(rows('0001_initial'))).toEqual(partial.fresh);
+    expect(partial.cache.get([])).toBeUndefined();
+    // All of it applied: the squash stands in again, and counts as applied.
+    const all = await open(rows('0001_initial', '0002_b'));
+    expect(all.cache.get(rows('0001_initial', '0002_b'))).toBeUndefined();
+    all.cache.set(all.fresh, rows('0001_initial', '0002_b'));
+    const served = all.cache.get(rows('0001_initial', '0002_b'))!;
+    expect(served).toEqual(all.fresh);
+    expect(computeMigrationStatus(served, rows('0001_initial', '0002_b')).apps[0]!.migrations).toEqual([
+      { name: '0001_squashed_0002_b', applied: true, squashes: 2 },
+      { name: '0003_c', applied: false },
+    ]);
+  });
+
+  it('misses when a file changes, appears or disappears, and when the apps or AUTH_USER_MODEL change', async () => {
+    const remember = async () => {
+      const { cache, fresh } = await open([]);
+      cache.set(fresh, []);
+      expect(cache.get([])).toEqual(fresh);
+    };
+    const missesNow = async () => expect((await open([])).cache.get([])).toBeUndefined();
+
+    await remember();
+    await write('0003_c.py', source("('shop', '0002_b')", '    atomic = False\n'));
+    await missesNow();
+    await remember();
+    await write('0004_d.py', source("('shop', '0003_c')"));
+    await missesNow();
+    await remember();
+    await unlink(path.join(dir, 'shop/migrations/0004_d.py'));
+    await missesNow();
+    await remember();
+    config.authUserModel = 'accounts.User';
+    await missesNow();
+    await remember();
+    await mkdir(path.join(dir, 'blog/migrations'), { recursive: true });
+    await writeFile(path.join(dir, 'blog/migrations/__init__.py'), '');
+    config.apps.push({ label: 'blog', dir: path.join(dir, 'blog'), migrationsDir: path.join(dir, 'blog/migrations') });
+    await missesNow();
+  });
+
+  it('stores nothing while a file changed too recently to be trusted, and ignores a damaged file', async () => {
+    const young = await open([], 60_000);
+    young.cache.set(young.fresh, []);
+    await expect(readFile(path.join(cacheDir, 'status-layout.json'), 'utf8')).rejects.toThrow(/ENOENT/);
+
+    await mkdir(cacheDir, { recursive: true });
+    await writeFile(path.join(cacheDir, 'status-layout.json'), '{"version": 1, "key": ');
+    const { cache, fresh } = await open([]);
+    expect(cache.get([])).toBeUndefined();
+    cache.set(fresh, []);
+    expect(cache.get([])).toEqual(fresh);
+  });
+});
