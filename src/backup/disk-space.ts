@@ -37,16 +37,3 @@ export async function estimateBackupSpace(connection: Connection, database: stri
   const neededBytes = dataBytes + MARGIN_BYTES;
   return { dataBytes, neededBytes, freeBytes: free, enough: free >= neededBytes };
 }
-
-/** 1.2 MB, 34 KB, … for messages. */
-export function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  const units = ['KB', 'MB', 'GB', 'TB'];
-  let value = bytes / 1024;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit += 1;
-  }
-  return `${value < 10 ? value.toFixed(1) : Math.round(value)} ${units[unit]}`;
-}

@@ -15,7 +15,7 @@ import { acquireDatabaseLock } from '../deploy/locks/database-lock.js';
 import { takeBackup } from './take-backup.js';
 import { restoreBackup, RestoreLoadError } from './restore-backup.js';
 import { verifyBackupFile } from './verify-backup.js';
-import { formatBytes } from './disk-space.js';
+import { formatBytes } from '../ui/format-bytes.js';
 
 export interface ReplaceDatabaseInput {
   settings: ConnectionSettings;

@@ -10,7 +10,7 @@ import { dumpDatabaseToFile, DumpError } from './dump-to-file.js';
 import { fsyncDirectory, fsyncFile, writeFileDurably } from './durable-files.js';
 import { applyRetention } from './retention.js';
 import { verifyBackupFile } from './verify-backup.js';
-import { formatBytes } from './disk-space.js';
+import { formatBytes } from '../ui/format-bytes.js';
 
 export interface TakeBackupOptions {
   settings: ConnectionSettings;

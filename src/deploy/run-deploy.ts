@@ -9,7 +9,7 @@ import { describeConnection, type ConnectionSettings } from '../db/connection-se
 import { UserError } from '../errors.js';
 import { runManagePy } from '../django/manage-py.js';
 import { takeBackup, type BackupInfo } from '../backup/take-backup.js';
-import { formatBytes } from '../backup/disk-space.js';
+import { formatBytes } from '../ui/format-bytes.js';
 import { createStepRunner, type StepRunner } from './steps/step-runner.js';
 import { createDeployOutput, type DeployOutput } from './steps/deploy-output.js';
 import { guardInterrupts, type InterruptGuard } from './steps/interrupts.js';

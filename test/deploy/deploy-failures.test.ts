@@ -103,7 +103,7 @@ describe('deploy migrates nothing when the backup cannot be written', () => {
     await mountTmpfs(dir, 'size=64k');
     const result = await s.deploy(['--backup-dir', dir]);
     expect(result.exitCode).toBe(2);
-    expect(result.stdout + result.stderr).toMatch(/disk space: the backup needs about [\d.]+ [KM]B \(table data .*\), but .* has \d+ KB free/);
+    expect(result.stdout + result.stderr).toMatch(/disk space: the backup needs about [\d.]+ [kM]B \(table data .*\), but .* has [\d.]+ kB free/);
     expect(await databaseFingerprint(s.db.settings)).toEqual(before);
     expect(await s.serviceEvents()).toEqual([]);
     const journal = await readNewestJournal(dir);

@@ -5,7 +5,7 @@ import { commandContext } from '../context.js';
 import { ExitCode } from '../exit-codes.js';
 import { takeBackup } from '../../backup/take-backup.js';
 import { shortGitRevision } from '../../backup/git-revision.js';
-import { formatBytes } from '../../backup/disk-space.js';
+import { formatBytes } from '../../ui/format-bytes.js';
 import { createDeployOutput, formatDuration } from '../../deploy/steps/deploy-output.js';
 import { UserError } from '../../errors.js';
 

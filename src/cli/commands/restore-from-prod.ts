@@ -7,7 +7,7 @@ import { UserError } from '../../errors.js';
 import { withConnection } from '../../db/connect.js';
 import { createProgress } from '../../ui/progress.js';
 import { style } from '../../ui/style.js';
-import { formatBytes } from '../../restore/format.js';
+import { formatBytes } from '../../ui/format-bytes.js';
 import { migrationStanding, type MigrationStanding } from '../../restore/migration-report.js';
 import { PhaseProgress } from '../../restore/phase-progress.js';
 import { runRestore, type RestoreIO, type RestoreSummary } from '../../restore/run-restore.js';
