@@ -9,16 +9,15 @@
 // Before every measured run the database is reloaded and the checkout reset (not timed). The deploy's own
 // overhead is deploy − raw; the issue's target is under 2 s. The journal's step durations show where it goes.
 //
-// Run: npm run build && node scripts/bench/deploy.mjs   (BENCH_RUNS=5 for more runs)
+// Run: npm run build && npx tsx scripts/bench/deploy.mjs   (BENCH_RUNS=5 for more runs)
 import { execa } from 'execa';
 import mysql from 'mysql2/promise';
-import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { cp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { median, withBenchSandbox } from './harness.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const { startThrowawayMariaDB } = await import(path.join(root, 'dist/sandbox/throwaway-mariadb.js'));
 const { writeClientOptionsFile } = await import(path.join(root, 'dist/db/client-options-file.js'));
 const { findClientProgram } = await import(path.join(root, 'dist/db/client-programs.js'));
 
@@ -29,16 +28,9 @@ const cli = path.join(root, 'dist/cli/main.js');
 const fixture = path.join(root, 'test/fixtures/hcat');
 const gitEnv = { GIT_AUTHOR_NAME: 'Bench', GIT_AUTHOR_EMAIL: 'bench@example.invalid', GIT_COMMITTER_NAME: 'Bench', GIT_COMMITTER_EMAIL: 'bench@example.invalid', GIT_CONFIG_NOSYSTEM: '1' };
 
-const base = await mkdtemp(path.join(os.tmpdir(), 'mg-bench-deploy-'));
-const server = await startThrowawayMariaDB();
-try {
-  await main();
-} finally {
-  await server.stop();
-  await rm(base, { recursive: true, force: true });
-}
+await withBenchSandbox('deploy', main);
 
-async function main() {
+async function main({ dir: base, server }) {
   const database = 'bench_deploy';
   const admin = await mysql.createConnection({ host: server.host, port: server.port, user: server.admin.user, password: server.admin.password, multipleStatements: true });
   await admin.query(`CREATE DATABASE ${database} CHARACTER SET utf8mb4; CREATE USER 'app'@'%' IDENTIFIED BY 'bench-Pw-1'; GRANT ALL ON ${database}.* TO 'app'@'%';`);
@@ -157,11 +149,6 @@ async function loadDump(settings, file) {
 async function newestJournal(dir) {
   const name = (await readdir(dir)).filter((file) => file.endsWith('.journal.jsonl')).sort().at(-1);
   return (await readFile(path.join(dir, name), 'utf8')).split('\n').filter(Boolean).map((line) => JSON.parse(line));
-}
-
-function median(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
 }
 
 function fmt(ms) {

@@ -12,18 +12,18 @@
 //     target: at most 1.5x the baseline.
 //   memory: peak RSS of the restore-from-prod process (VmHWM), target under 200 MB.
 //
-// Run: npm run build && node scripts/bench/restore.mjs
+// Run: npm run build && npx tsx scripts/bench/restore.mjs
 //      BENCH_RUNS=3 (default 2), BENCH_DUMP_MB=520, BENCH_MEDIA_MB=320, BENCH_PARALLEL=2,3
 import { execa } from 'execa';
 import mysql from 'mysql2/promise';
 import { randomBytes } from 'node:crypto';
-import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { median, withBenchSandbox } from './harness.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const { startThrowawayMariaDB } = await import(path.join(root, 'dist/sandbox/throwaway-mariadb.js'));
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 2);
 const DUMP_MB = Number(process.env.BENCH_DUMP_MB ?? 520);
@@ -31,16 +31,10 @@ const MEDIA_MB = Number(process.env.BENCH_MEDIA_MB ?? 320);
 const PARALLEL = (process.env.BENCH_PARALLEL ?? '2,3').split(',').filter(Boolean).map(Number);
 const cli = path.join(root, 'dist/cli/restore-from-prod.js');
 
-const base = await mkdtemp(path.join(os.tmpdir(), 'mg-bench-restore-'));
-const server = await startThrowawayMariaDB();
-try {
-  await main();
-} finally {
-  await server.stop();
-  await rm(base, { recursive: true, force: true });
-}
+await withBenchSandbox('restore', main);
 
-async function main() {
+async function main(sandbox) {
+  const { dir: base, server } = sandbox;
   const admin = await mysql.createConnection({ host: server.host, port: server.port, user: server.admin.user, password: server.admin.password, multipleStatements: true });
   const dev = { host: server.host, port: server.port, user: 'dev', password: 'bench-Dev-1' };
   await admin.query(`CREATE USER 'dev'@'%' IDENTIFIED BY '${dev.password}';
@@ -50,9 +44,9 @@ async function main() {
   await writeFile(options, `[client]\nuser=dev\npassword="${dev.password}"\nhost=${dev.host}\nport=${dev.port}\nprotocol=TCP\n`, { mode: 0o600 });
 
   log(`generating a dump of about ${DUMP_MB} MB of SQL…`);
-  const dump = await generateDump(admin);
+  const dump = await generateDump(admin, sandbox);
   log(`generating a media tree of about ${MEDIA_MB} MB…`);
-  const media = await generateMedia();
+  const media = await generateMedia(base);
 
   const project = path.join(base, 'project');
   await mkdir(project, { recursive: true });
@@ -140,7 +134,6 @@ async function main() {
   }
   await admin.end();
 
-  const median = (values) => [...values].sort((a, b) => a - b)[Math.floor((values.length - 1) / 2)];
   const range = (values) => `${median(values).toFixed(1)} (${Math.min(...values).toFixed(1)}–${Math.max(...values).toFixed(1)})`;
   const rows = [
     ['database', `${mb(dump.sqlBytes)} MB SQL, ${mb(dump.gzBytes)} MB gzip`, results.baseline, results.ours, 1.1],
@@ -159,7 +152,7 @@ async function main() {
   console.log(`| peak RSS of restore-from-prod | | | ${peak} MB | | < 200 MB ${peak < 200 ? 'ok' : 'MISSED'} |`);
 }
 
-async function generateDump(admin) {
+async function generateDump(admin, { dir: base, server }) {
   // Rows of mixed text, numbers and dates; about 1 KB of SQL per 4 rows across the tables.
   const scale = DUMP_MB / 520;
   const customers = Math.round(1_000_000 * scale);
@@ -186,7 +179,7 @@ async function generateDump(admin) {
   return { gz, sqlBytes, gzBytes: (await stat(gz)).size };
 }
 
-async function generateMedia() {
+async function generateMedia(base) {
   // Thousands of files in nested directories: half incompressible (like photos), half text.
   const tree = path.join(base, 'media-source');
   const target = MEDIA_MB * 1e6;
