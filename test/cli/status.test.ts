@@ -1,5 +1,5 @@
 // `status` against real MariaDB and the fixture project, checked against Django's own showmigrations.
-import { access, writeFile, rm } from 'node:fs/promises';
+import { access, rename, writeFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adminQuery, createTestDatabase, type TestDatabase } from '../helpers/database.js';
@@ -105,6 +105,21 @@ describe('migration-guard status', () => {
       expect(human.stdout).toContain('python manage.py migrate <app>');
     } finally {
       await writeFile(file, `${saved}\n`);
+    }
+  });
+
+  it('answers the same where its caches cannot be written (a read-only checkout)', async () => {
+    const state = path.join(repo.dir, '.migration-guard');
+    await rename(state, `${state}.moved`);
+    // A file where the cache directory would go: nothing can be created under it, even by root.
+    await writeFile(state, '');
+    try {
+      const result = await status();
+      expect(result.exitCode, result.stderr).toBe(0);
+      expect(ours(JSON.parse(result.stdout) as StatusJson)).toEqual(await djangoShowmigrations());
+    } finally {
+      await rm(state);
+      await rename(`${state}.moved`, state);
     }
   });
 

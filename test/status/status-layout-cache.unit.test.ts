@@ -110,4 +110,13 @@ describe('status layout cache', () => {
     cache.set(fresh, []);
     expect(cache.get([])).toEqual(fresh);
   });
+
+  it('never fails status where the cache cannot be written (read-only checkout)', async () => {
+    // A cache directory under a regular file cannot be created, even by root.
+    await writeFile(path.join(dir, 'not-a-dir'), '');
+    cacheDir = path.join(dir, 'not-a-dir', 'cache');
+    const { cache, fresh } = await open([]);
+    expect(() => cache.set(fresh, [])).not.toThrow();
+    expect(cache.get([])).toBeUndefined();
+  });
 });
