@@ -1,6 +1,6 @@
 // Per-checkout state that is not committed: `.migration-guard/local.json` (e.g. the Python recorded at install).
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { readJsonFile, writeJsonFileAtomically } from '../fs/json-file.js';
 
 export interface LocalState {
   /** Python interpreter recorded by `migration-guard install`. */
@@ -16,18 +16,10 @@ export function localStatePath(repoRoot: string): string {
 
 /** Reads the local state; an absent or unreadable file is an empty state. */
 export function readLocalState(repoRoot: string): LocalState {
-  try {
-    return JSON.parse(readFileSync(localStatePath(repoRoot), 'utf8')) as LocalState;
-  } catch {
-    return {};
-  }
+  return readJsonFile<LocalState>(localStatePath(repoRoot)) ?? {};
 }
 
 /** Writes the local state atomically (temp file + rename). */
 export function writeLocalState(repoRoot: string, state: LocalState): void {
-  const file = localStatePath(repoRoot);
-  mkdirSync(path.dirname(file), { recursive: true });
-  const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, `${JSON.stringify(state, null, 2)}\n`);
-  renameSync(tmp, file);
+  writeJsonFileAtomically(localStatePath(repoRoot), state, { pretty: true });
 }

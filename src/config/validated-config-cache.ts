@@ -2,11 +2,12 @@
 // the schema's library (zod) costs ~45 ms, more than the rest of a `status` on a small project, and
 // the answer depends only on the data and on the schema itself: the entry holds the exact data and a
 // fingerprint of the schema's module files, and anything else is validated afresh.
-import { mkdirSync, readFileSync, readdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LOCAL_STATE_DIR } from './local-state.js';
 import type { RawConfig } from './schema.js';
+import { readJsonFile, rememberJsonFile } from '../fs/json-file.js';
 
 interface CacheFile {
   schema: string;
@@ -19,12 +20,12 @@ export async function validateConfigData(data: unknown, fileLabel: string, repoR
   if (repoRoot === null) return (await import('./schema.js')).validateConfig(data, fileLabel);
   const file = path.join(repoRoot, LOCAL_STATE_DIR, 'cache', 'config.json');
   const key = { schema: schemaFingerprint(), data: JSON.stringify(data) };
-  const cached = readCache(file);
+  const cached = readJsonFile<CacheFile>(file);
   if (cached && cached.schema === key.schema && cached.data === key.data) return cached.raw;
 
   const { validateConfig } = await import('./schema.js');
   const raw = validateConfig(data, fileLabel); // throws on invalid data: nothing is remembered
-  writeCache(file, { ...key, raw });
+  rememberJsonFile(file, { ...key, raw } satisfies CacheFile);
   return raw;
 }
 
@@ -42,24 +43,4 @@ function schemaFingerprint(): string {
     const stats = statSync(module);
     return `${path.basename(module)}:${stats.size}:${stats.mtimeMs}`;
   }).join(',');
-}
-
-function readCache(file: string): CacheFile | null {
-  try {
-    return JSON.parse(readFileSync(file, 'utf8')) as CacheFile;
-  } catch {
-    return null;
-  }
-}
-
-// Best effort and atomic: a read-only checkout validates every time; a concurrent reader sees the old or new file.
-function writeCache(file: string, entry: CacheFile): void {
-  try {
-    mkdirSync(path.dirname(file), { recursive: true });
-    const tmp = `${file}.${process.pid}.tmp`;
-    writeFileSync(tmp, JSON.stringify(entry));
-    renameSync(tmp, file);
-  } catch {
-    // not remembered
-  }
 }

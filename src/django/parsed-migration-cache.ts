@@ -1,9 +1,10 @@
 // Parsed migrations remembered between runs, keyed by each file's identity (size, mtime, ctime,
 // inode): on a project of thousands of migrations a run then costs a stat per file instead of a
 // read and a parse. A changed, replaced or touched file misses and is parsed again.
-import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync, type Stats } from 'node:fs';
+import { statSync, type Stats } from 'node:fs';
 import path from 'node:path';
 import type { ParsedMigration } from './migration-types.js';
+import { readJsonFile, rememberJsonFile } from '../fs/json-file.js';
 
 // Bump when the parser's output changes shape or meaning: older caches are then ignored.
 const CACHE_VERSION = 1;
@@ -38,13 +39,9 @@ export function fileIdentity(stats: Stats): string {
 export function openParsedMigrationCache(cacheDir: string, options: { settleMs?: number } = {}): ParsedMigrationCache {
   const settleMs = options.settleMs ?? SETTLE_MS;
   const file = path.join(cacheDir, 'parsed-migrations.json');
-  let entries: Record<string, Entry> = {};
-  try {
-    const data = JSON.parse(readFileSync(file, 'utf8')) as CacheFile;
-    if (data.version === CACHE_VERSION && data.entries) entries = data.entries;
-  } catch {
-    // No cache yet, or a damaged one: start over.
-  }
+  // No cache yet, a damaged one or an older version: start over.
+  const data = readJsonFile<CacheFile>(file);
+  let entries: Record<string, Entry> = data?.version === CACHE_VERSION && data.entries ? data.entries : {};
   const used = new Set<string>();
   let dirty = false;
   return {
@@ -65,14 +62,7 @@ export function openParsedMigrationCache(cacheDir: string, options: { settleMs?:
       const stale = Object.keys(entries).filter((key) => !used.has(key));
       if (!dirty && stale.length === 0) return;
       for (const key of stale) delete entries[key];
-      try {
-        mkdirSync(cacheDir, { recursive: true });
-        const tmp = `${file}.${process.pid}.tmp`;
-        writeFileSync(tmp, JSON.stringify({ version: CACHE_VERSION, entries } satisfies CacheFile));
-        renameSync(tmp, file);
-      } catch {
-        // A read-only checkout still works, just without the cache.
-      }
+      rememberJsonFile(file, { version: CACHE_VERSION, entries } satisfies CacheFile);
     },
   };
 }

@@ -2,12 +2,13 @@
 // pre-commit needs neither the configuration loader (zod) nor a walk of the project tree. Valid
 // while every input it was resolved from is unchanged: the files' size and mtime, the environment
 // variables that choose settings, role and Python, and which virtualenv interpreters exist.
-// Node builtins only: the fast path reads it.
-import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+// Node builtins only (src/fs is builtins too): the fast path reads it.
+import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { ResolvedConfig } from '../config/load-config.js';
 import type { Repository } from '../git/repository.js';
 import type { ProjectPaths } from '../checks/project-paths.js';
+import { readJsonFile, writeJsonFileAtomically } from '../fs/json-file.js';
 
 export interface CachedContext {
   config: ResolvedConfig;
@@ -67,11 +68,8 @@ export function writeContextCache(context: CachedContext, cwd: string): void {
     const env = Object.fromEntries(ENV_INPUTS.map((name) => [name, process.env[name] ?? null]));
     const exists = Object.fromEntries([...pythonCandidates(config), config.python.path].map((file) => [file, existsSync(file)]));
     const entry: CacheFile = { version: VERSION, cwd, files, env, exists, context };
-    const file = cacheFile(context.repository.commonDir);
-    mkdirSync(path.dirname(file), { recursive: true });
     // Atomic: a hook reading it at the same moment sees the old file or the new one.
-    writeFileSync(`${file}.${process.pid}.tmp`, JSON.stringify(entry));
-    renameSync(`${file}.${process.pid}.tmp`, file);
+    writeJsonFileAtomically(cacheFile(context.repository.commonDir), entry);
   } catch {
     // not cached
   }
@@ -79,13 +77,8 @@ export function writeContextCache(context: CachedContext, cwd: string): void {
 
 /** The remembered context when still valid for a run started in `cwd`, else null. */
 export function readContextCache(commonDir: string, cwd: string): CachedContext | null {
-  let entry: CacheFile;
-  try {
-    entry = JSON.parse(readFileSync(cacheFile(commonDir), 'utf8')) as CacheFile;
-  } catch {
-    return null;
-  }
-  if (entry.version !== VERSION || entry.cwd !== cwd) return null;
+  const entry = readJsonFile<CacheFile>(cacheFile(commonDir));
+  if (entry?.version !== VERSION || entry.cwd !== cwd) return null;
   if (!entry.files.every(sameFileState)) return null;
   for (const [name, value] of Object.entries(entry.env)) if ((process.env[name] ?? null) !== value) return null;
   for (const [file, existed] of Object.entries(entry.exists)) if (existsSync(file) !== existed) return null;

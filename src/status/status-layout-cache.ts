@@ -5,7 +5,6 @@
 // graph depends on the database only through how its squashes are settled (all, part or none of
 // what they replace applied), so a layout serves a database that settles them the same way.
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { ResolvedConfig } from '../config/load-config.js';
 import type { AppliedMigration } from '../db/django-migrations.js';
@@ -13,6 +12,7 @@ import type { MigrationFile } from '../django/migration-files.js';
 import { fileIdentity, isSettled, SETTLE_MS } from '../django/parsed-migration-cache.js';
 import { settleSquashes, type StatusLayout } from '../checks/migration-status.js';
 import { packageVersion } from '../package-version.js';
+import { readJsonFile, rememberJsonFile } from '../fs/json-file.js';
 
 // Bump when the layout's shape or meaning changes.
 const VERSION = 1;
@@ -45,25 +45,13 @@ export function openStatusLayoutCache(
   const statesOf = (layout: StatusLayout, applied: readonly AppliedMigration[]) => settleSquashes(layout, applied).states.join(',');
   return {
     get(applied) {
-      let entry: CacheFile;
-      try {
-        entry = JSON.parse(readFileSync(file, 'utf8')) as CacheFile;
-      } catch {
-        return undefined; // none yet, or damaged
-      }
-      if (entry.version !== VERSION || entry.key !== key) return undefined;
+      const entry = readJsonFile<CacheFile>(file); // null: none yet, or damaged
+      if (entry?.version !== VERSION || entry.key !== key) return undefined;
       return statesOf(entry.layout, applied) === entry.squashStates ? entry.layout : undefined;
     },
     set(layout, applied) {
       if (!settled) return;
-      try {
-        mkdirSync(cacheDir, { recursive: true });
-        const tmp = `${file}.${process.pid}.tmp`;
-        writeFileSync(tmp, JSON.stringify({ version: VERSION, key, squashStates: statesOf(layout, applied), layout } satisfies CacheFile));
-        renameSync(tmp, file); // atomic: a concurrent reader sees the old entry or the new one
-      } catch {
-        // A read-only checkout still works, just without the cache.
-      }
+      rememberJsonFile(file, { version: VERSION, key, squashStates: statesOf(layout, applied), layout } satisfies CacheFile);
     },
   };
 }
