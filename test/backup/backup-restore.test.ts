@@ -71,9 +71,15 @@ describe('migration-guard backup', () => {
   });
 
   it('keeps the newest N (--keep) with their records, removing older ones', async () => {
-    for (let run = 0; run < 3; run += 1) expect((await cli(['backup', '--keep', '2'])).exitCode).toBe(0);
+    const outputs: string[] = [];
+    for (let run = 0; run < 3; run += 1) {
+      const result = await cli(['backup', '--keep', '2']);
+      outputs.push(result.stdout + result.stderr);
+      expect(result.exitCode, result.stderr).toBe(0);
+    }
     const kept = await backups();
-    expect(kept).toHaveLength(2);
+    // On a failure, say which names were taken and what retention removed.
+    expect(kept, outputs.join('\n---\n')).toHaveLength(2);
     expect(kept).not.toContain(path.basename(file));
     const states = (await readdir(backupDir)).filter((name) => name.endsWith('.state.json'));
     expect(states.map((name) => name.replace('.state.json', '.sql.gz')).sort()).toEqual(kept);
