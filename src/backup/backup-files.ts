@@ -1,5 +1,5 @@
 // Names and finds backups: <db>-<timestamp>-<gitrev>[-<label>].sql.gz and the records kept beside them.
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 
 export const BACKUP_SUFFIX = '.sql.gz';
@@ -26,13 +26,29 @@ export function fileTimestamp(date = new Date()): string {
   return date.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
 }
 
-/** A free backup path in `dir` for `database` at `revision` (a -2, -3… suffix on the timestamp when taken). */
+/**
+ * A new backup path in `dir` for `database` at `revision`; backups within the same second get a .2,
+ * .3… suffix on the timestamp. The number follows the highest one already used in that second by any
+ * backup of the database (finished, being written, or its records): backups are ordered by name, so
+ * reusing a number that retention freed would make the newest backup look like the oldest.
+ */
 export function newBackupPath(dir: string, database: string, revision: string, label?: string, date = new Date()): string {
-  const stamp = fileTimestamp(date);
-  for (let attempt = 1; ; attempt += 1) {
-    const fileName = `${database}-${stamp}${attempt > 1 ? `.${attempt}` : ''}-${revision}${label ? `-${label}` : ''}${BACKUP_SUFFIX}`;
-    const candidate = path.join(dir, fileName);
-    if (!existsSync(candidate) && !existsSync(candidate + TEMP_SUFFIX)) return candidate;
+  const prefix = `${database}-${fileTimestamp(date)}`;
+  let highest = 0;
+  for (const name of readdirOrEmpty(dir)) {
+    if (!name.startsWith(prefix)) continue;
+    const sequence = /^(?:\.(\d+))?-/.exec(name.slice(prefix.length));
+    if (sequence) highest = Math.max(highest, sequence[1] ? Number(sequence[1]) : 1);
+  }
+  const next = highest + 1;
+  return path.join(dir, `${prefix}${next > 1 ? `.${next}` : ''}-${revision}${label ? `-${label}` : ''}${BACKUP_SUFFIX}`);
+}
+
+function readdirOrEmpty(dir: string): string[] {
+  try {
+    return readdirSync(dir);
+  } catch {
+    return [];
   }
 }
 
@@ -53,14 +69,8 @@ export function parseBackupFileName(fileName: string, database: string): Omit<Ba
 
 /** Backups of `database` in `dir`, newest first. */
 export function listBackups(dir: string, database: string): BackupFile[] {
-  let names: string[];
-  try {
-    names = readdirSync(dir);
-  } catch {
-    return [];
-  }
   const backups: BackupFile[] = [];
-  for (const name of names) {
+  for (const name of readdirOrEmpty(dir)) {
     const parsed = parseBackupFileName(name, database);
     if (!parsed) continue;
     const full = path.join(dir, name);

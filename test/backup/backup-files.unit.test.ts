@@ -45,5 +45,14 @@ describe('backup files', () => {
     expect(removed.map((file) => path.basename(file))).toEqual(['db-20261125T101530Z-abc.sql.gz', 'db-20261124T090000Z-abc.sql.gz']);
     expect(listBackups(dir, 'db').map((backup) => backup.fileName)).toEqual([names[2], names[1]]);
     expect(listBackups(dir, 'other')).toHaveLength(1);
+
+    // Retention freed the second's first name; the next backup of that second must still sort newest.
+    const next = newBackupPath(dir, 'db', 'def', undefined, date);
+    expect(path.basename(next)).toBe('db-20261125T101530Z.4-def.sql.gz');
+    writeFileSync(next, 'x');
+    expect(listBackups(dir, 'db')[0]!.fileName).toBe('db-20261125T101530Z.4-def.sql.gz');
+    // A backup still being written holds its number too.
+    writeFileSync(path.join(dir, 'db-20261125T101530Z.5-def.sql.gz.tmp'), '');
+    expect(path.basename(newBackupPath(dir, 'db', 'def', undefined, date))).toBe('db-20261125T101530Z.6-def.sql.gz');
   });
 });
