@@ -7,7 +7,7 @@ import { UserError } from '../errors.js';
 import { companionPaths, newBackupPath, TEMP_SUFFIX } from './backup-files.js';
 import { compareDatabaseStates, readDatabaseState, type DatabaseState } from './database-state.js';
 import { dumpDatabaseToFile, DumpError } from './dump-to-file.js';
-import { fsyncDirectory, fsyncFile, writeFileDurably } from './durable-files.js';
+import { fsyncDirectory, fsyncFile, writeFileDurably } from '../fs/durable-files.js';
 import { applyRetention } from './retention.js';
 import { verifyBackupFile } from './verify-backup.js';
 import { formatBytes } from '../ui/format-bytes.js';

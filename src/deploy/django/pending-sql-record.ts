@@ -1,6 +1,6 @@
 // Step 6: the SQL of every pending migration (sqlmigrate), saved beside the backup for the record.
 import { companionPaths } from '../../backup/backup-files.js';
-import { writeFileDurably } from '../../backup/durable-files.js';
+import { writeFileDurably } from '../../fs/durable-files.js';
 import type { MigrationProbe } from './migration-probe.js';
 
 /** Writes <backup>.pending.sql and returns its path. */

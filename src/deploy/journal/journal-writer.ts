@@ -1,7 +1,7 @@
 // Appends journal lines durably (write + fdatasync per line), so `kill -9` leaves a readable record.
 import { closeSync, fdatasyncSync, openSync, writeSync } from 'node:fs';
 import path from 'node:path';
-import { fsyncDirectory } from '../../backup/durable-files.js';
+import { fsyncDirectory } from '../../fs/durable-files.js';
 import { redactSecrets } from '../../backup/redact-secrets.js';
 import { JOURNAL_PREFIX, JOURNAL_SUFFIX, type JournalEntry } from './journal-entry.js';
 
