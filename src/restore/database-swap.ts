@@ -5,8 +5,6 @@
 // happened, so an interrupted run can be rolled back exactly.
 import type { Connection } from '../db/connect.js';
 import { quoteIdentifier } from '../db/connect.js';
-import { ExitCode } from '../cli/exit-codes.js';
-import { UserError } from '../errors.js';
 import {
   createObjects,
   databaseExists,
@@ -59,14 +57,10 @@ export async function prepareRestoreSwap(connection: Connection, settings: Conne
   };
 }
 
-/** Plans --undo: the kept copy and the target trade places, through the empty `scratch` database. */
-export async function prepareUndoSwap(connection: Connection, settings: ConnectionSettings, scratch: string): Promise<DatabaseSwapRecord> {
+/** Plans --undo: the kept copy (whose base tables, `keptTables`, the caller has listed) and the target trade places, through the empty `scratch` database. */
+export async function prepareUndoSwap(connection: Connection, settings: ConnectionSettings, scratch: string, keptTables: string[]): Promise<DatabaseSwapRecord> {
   const target = settings.database;
   const keep = previousDatabaseName(target);
-  const keptTables = (await databaseExists(connection, keep)) ? await listBaseTables(connection, keep) : [];
-  if (keptTables.length === 0) {
-    throw new UserError(`There is nothing to undo: "${keep}" (the copy a restore keeps) does not exist or has no tables.`, { exitCode: ExitCode.cannotRun });
-  }
   await createDatabaseLike(connection, scratch, target);
   const marker = swapMarkerName();
   await connection.query(`CREATE TABLE ${table(scratch, marker)} (id INT)`);
@@ -86,35 +80,28 @@ export async function prepareUndoSwap(connection: Connection, settings: Connecti
   };
 }
 
-/** The single RENAME TABLE that moves the target's tables out and the incoming ones in (or back, reversed). */
+/**
+ * The single RENAME TABLE that moves the target's tables out and the incoming ones in (or back). Going back
+ * is the same moves reversed, each from where it went to where it came from; the order only matters for
+ * names that collide (the target's tables wait in markerHome while an --undo's incoming tables move in).
+ */
 function renameStatement(record: DatabaseSwapRecord, direction: 'forward' | 'back'): string {
   const { target, incoming, keep, markerHome, marker, targetTables, incomingTables } = record;
-  const moves: string[] = [];
+  const moves: Array<{ from: string; to: string }> = [];
   const move = (fromDb: string, toDb: string, names: string[]) => {
-    for (const name of names) moves.push(`${table(fromDb, name)} TO ${table(toDb, name)}`);
+    for (const name of names) moves.push({ from: table(fromDb, name), to: table(toDb, name) });
   };
-  if (direction === 'forward') {
-    if (incoming === keep) {
-      move(target, markerHome, targetTables);
-      move(incoming, target, incomingTables);
-      move(markerHome, keep, targetTables);
-    } else {
-      move(target, keep, targetTables);
-      move(incoming, target, incomingTables);
-    }
-    move(markerHome, keep, [marker]);
+  if (incoming === keep) {
+    move(target, markerHome, targetTables);
+    move(incoming, target, incomingTables);
+    move(markerHome, keep, targetTables);
   } else {
-    if (incoming === keep) {
-      move(keep, markerHome, targetTables);
-      move(target, keep, incomingTables);
-      move(markerHome, target, targetTables);
-    } else {
-      move(target, incoming, incomingTables);
-      move(keep, target, targetTables);
-    }
-    move(keep, markerHome, [marker]);
+    move(target, keep, targetTables);
+    move(incoming, target, incomingTables);
   }
-  return `RENAME TABLE ${moves.join(', ')}`;
+  move(markerHome, keep, [marker]);
+  const ordered = direction === 'forward' ? moves : moves.reverse().map(({ from, to }) => ({ from: to, to: from }));
+  return `RENAME TABLE ${ordered.map(({ from, to }) => `${from} TO ${to}`).join(', ')}`;
 }
 
 /** Whether the swap's RENAME has happened (the marker sits in the kept database). */

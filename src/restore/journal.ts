@@ -1,8 +1,10 @@
 // The restore journal: written (and fsync'ed) before the first change to the developer's database or media,
 // so a run killed at any point can be rolled back, or finished, by the next run.
-import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { LOCAL_STATE_DIR } from '../config/local-state.js';
+import { fsyncDirectoryBestEffort, writeFileDurably } from '../fs/durable-files.js';
 import type { DatabaseObjects } from './database-objects.js';
 
 /** A directory's identity: it survives rename(2), so it tells where a directory went. */
@@ -65,20 +67,13 @@ export function journalPath(stateDir: string): string {
   return path.join(stateDir, 'journal.json');
 }
 
-/** Writes the journal durably: temp file, fsync, rename, fsync of the directory. */
-export function writeJournal(stateDir: string, journal: RestoreJournal): void {
-  mkdirSync(stateDir, { recursive: true });
-  const file = journalPath(stateDir);
-  const temp = `${file}.${process.pid}.tmp`;
-  const fd = openSync(temp, 'w', 0o600);
-  try {
-    writeSync(fd, `${JSON.stringify(journal, null, 2)}\n`);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  renameSync(temp, file);
-  syncDirectory(stateDir);
+/**
+ * Writes the journal durably: temp file, fsync, rename, fsync of the directory. A directory fsync the
+ * filesystem refuses is ignored: the journal is in place by then, and failing would strand the run.
+ */
+export async function writeJournal(stateDir: string, journal: RestoreJournal): Promise<void> {
+  await mkdir(stateDir, { recursive: true });
+  await writeFileDurably(journalPath(stateDir), `${JSON.stringify(journal, null, 2)}\n`, 0o600, fsyncDirectoryBestEffort);
 }
 
 /** The journal of an unfinished run, or null. */
@@ -91,21 +86,7 @@ export function readJournal(stateDir: string): RestoreJournal | null {
   }
 }
 
-export function removeJournal(stateDir: string): void {
-  rmSync(journalPath(stateDir), { force: true });
-  syncDirectory(stateDir);
-}
-
-/** fsync of a directory, so a rename in it survives a crash. */
-export function syncDirectory(dir: string): void {
-  try {
-    const fd = openSync(dir, 'r');
-    try {
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-  } catch {
-    // Some filesystems refuse fsync on directories; the rename itself has happened.
-  }
+export async function removeJournal(stateDir: string): Promise<void> {
+  await rm(journalPath(stateDir), { force: true });
+  await fsyncDirectoryBestEffort(stateDir);
 }

@@ -7,7 +7,8 @@ import path from 'node:path';
 import { ExitCode } from '../cli/exit-codes.js';
 import { UserError } from '../errors.js';
 import { faultPoint } from './fault-points.js';
-import { syncDirectory, type DirectoryIdentity, type MediaSwapRecord } from './journal.js';
+import { fsyncDirectoryBestEffort } from '../fs/durable-files.js';
+import type { DirectoryIdentity, MediaSwapRecord } from './journal.js';
 import { isMediaStagingDir, parkingDir, previousMediaDir } from './names.js';
 
 /** The identity of the directory at `dir`, or null when nothing is there. */
@@ -73,7 +74,7 @@ export async function arrangeDirectories(layout: Record<string, DirectoryIdentit
   let moves = 0;
   const move = async (from: string, to: string) => {
     await rename(from, to);
-    syncDirectory(path.dirname(to));
+    await fsyncDirectoryBestEffort(path.dirname(to));
     await onMoved?.(++moves);
   };
   for (let round = 0; round <= wanted.length + 1; round++) {

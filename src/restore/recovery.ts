@@ -5,9 +5,10 @@ import type { Connection } from '../db/connect.js';
 import { quoteIdentifier } from '../db/connect.js';
 import type { ConnectionSettings } from '../db/connection-settings.js';
 import { UserError } from '../errors.js';
-import { discardAfterRollback, finishSwap, rollbackSwap } from './database-swap.js';
+import { finishSwap } from './database-swap.js';
 import { readJournal, removeJournal, type RestoreJournal } from './journal.js';
-import { removeMediaLeftovers, removeTree, rollbackMediaSwap } from './media-swap.js';
+import { rollBackSwaps } from './journaled-swap.js';
+import { removeMediaLeftovers, removeTree } from './media-swap.js';
 import { parkingDir, stagingDatabasePattern } from './names.js';
 import { directoryIdentity } from './media-swap.js';
 
@@ -23,15 +24,10 @@ export async function settleJournal(connection: Connection, settings: Connection
   if (journal.state === 'committed') {
     if (record) await finishSwap(connection, record);
     if (journal.media && directoryIdentity(journal.media.parking) !== null) await removeTree(journal.media.parking).catch(() => {});
-    removeJournal(stateDir);
+    await removeJournal(stateDir);
     return `Finished the cleanup of the ${journal.operation} from ${journal.startedAt}.`;
   }
-  if (record) {
-    await rollbackSwap(connection, record);
-    await discardAfterRollback(connection, record);
-  }
-  if (journal.media) await rollbackMediaSwap(journal.media);
-  removeJournal(stateDir);
+  await rollBackSwaps(connection, stateDir, record, journal.media);
   return `Rolled back the interrupted ${journal.operation} from ${journal.startedAt}: database${journal.media ? ' and media are' : ' is'} as before it.`;
 }
 

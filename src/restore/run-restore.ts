@@ -3,20 +3,21 @@
 // sanitize, then journal and swap both in. Any failure before the journal's commit puts everything back.
 import { ExitCode } from '../cli/exit-codes.js';
 import type { ResolvedConfig } from '../config/load-config.js';
-import { connect, quoteIdentifier, type Connection } from '../db/connect.js';
+import { quoteIdentifier, type Connection } from '../db/connect.js';
 import { describeConnection, type ConnectionSettings } from '../db/connection-settings.js';
 import { UserError } from '../errors.js';
 import type { PhaseProgress } from './phase-progress.js';
 import { confirmByTypingName, requireConfirmationPossible } from './confirm.js';
 import { listBaseTables } from './database-objects.js';
-import { createDatabaseLike, discardAfterRollback, finishSwap, performSwap, prepareRestoreSwap, rollbackSwap } from './database-swap.js';
+import { createDatabaseLike, finishSwap, prepareRestoreSwap } from './database-swap.js';
 import { faultPoint } from './fault-points.js';
 import { secondsSince } from './format.js';
 import { formatBytes } from '../ui/format-bytes.js';
-import { restoreStateDir, removeJournal, writeJournal, type DatabaseSwapRecord, type MediaSwapRecord, type RestoreJournal } from './journal.js';
+import { removeJournal, type DatabaseSwapRecord, type MediaSwapRecord } from './journal.js';
+import { runJournaledSwap } from './journaled-swap.js';
 import { loadDump, type DumpLoadResult } from './load/load-dump.js';
 import { extractTarball, type ExtractResult } from './media-extract.js';
-import { checkMediaTarget, directoryIdentity, performMediaSwap, planRestoreSwap, removeTree, rollbackMediaSwap } from './media-swap.js';
+import { checkMediaTarget, directoryIdentity, planRestoreSwap, removeTree } from './media-swap.js';
 import { mediaStagingDir, previousDatabaseName, previousMediaDir, stagingDatabaseName } from './names.js';
 import { resolvePlan, type PlanRequest, type RestorePlan } from './plan.js';
 import { checkRestoreAllowed } from './safety.js';
@@ -230,43 +231,11 @@ async function swapIn(io: RestoreIO, plan: RestorePlan, connection: Connection, 
     mediaRecord = planRestoreSwap(plan.mediaDir, staged.mediaTemp);
   }
   trap.check();
-  const journal: RestoreJournal = { version: 1, operation: 'restore', state: 'prepared', startedAt: new Date().toISOString(), pid: process.pid, database: databaseRecord, media: mediaRecord };
-  writeJournal(stateDir, journal);
-  try {
-    if (databaseRecord) await performSwap(connection, databaseRecord);
-    trap.check();
-    if (mediaRecord) await performMediaSwap(mediaRecord);
-    await faultPoint('before-commit');
-    trap.check();
-    writeJournal(stateDir, { ...journal, state: 'committed' });
-  } catch (error) {
-    await rollBack(connection, stateDir, databaseRecord, mediaRecord, error);
-    throw error;
-  }
+  await runJournaledSwap(connection, stateDir, trap, { operation: 'restore', database: databaseRecord, media: mediaRecord });
   // Committed: what is left is cleanup, which the next run finishes if this one dies now.
   staged.staging = undefined;
   staged.mediaTemp = undefined;
   if (databaseRecord) await finishSwap(connection, databaseRecord);
-  removeJournal(stateDir);
+  await removeJournal(stateDir);
   io.progress.finish('done');
-}
-
-/** Puts the developer's database and media back after a failed swap; a failure here needs a human. */
-export async function rollBack(connection: Connection, stateDir: string, databaseRecord: DatabaseSwapRecord | undefined, mediaRecord: MediaSwapRecord | undefined, cause: unknown): Promise<void> {
-  try {
-    if (databaseRecord) {
-      await rollbackSwap(connection, databaseRecord);
-      await discardAfterRollback(connection, databaseRecord);
-    }
-    if (mediaRecord) await rollbackMediaSwap(mediaRecord);
-    removeJournal(stateDir);
-  } catch (rollbackError) {
-    throw new UserError(
-      `The swap failed (${(cause as Error).message}) and putting your database and media back failed too: ${(rollbackError as Error).message}`,
-      { fix: `Fix the cause, then run: restore-from-prod --cleanup   (it rolls back from ${stateDir}/journal.json)`, exitCode: ExitCode.restoreFailed, cause: rollbackError },
-    );
-  }
-  if (!(cause instanceof UserError) && !(cause instanceof InterruptedError)) {
-    throw new UserError(`Swapping the restored copy in failed: ${(cause as Error).message}. Your database and media were put back as they were.`, { exitCode: ExitCode.findings, cause });
-  }
 }

@@ -6,12 +6,13 @@ import { describeConnection } from '../db/connection-settings.js';
 import { UserError } from '../errors.js';
 import { confirmByTypingName, requireConfirmationPossible } from './confirm.js';
 import { databaseExists, listBaseTables } from './database-objects.js';
-import { finishSwap, performSwap, prepareUndoSwap } from './database-swap.js';
-import { removeJournal, writeJournal, type DatabaseSwapRecord, type MediaSwapRecord, type RestoreJournal } from './journal.js';
-import { checkMediaTarget, performMediaSwap, planUndoSwap } from './media-swap.js';
+import { finishSwap, prepareUndoSwap } from './database-swap.js';
+import { removeJournal, type DatabaseSwapRecord, type MediaSwapRecord } from './journal.js';
+import { runJournaledSwap } from './journaled-swap.js';
+import { checkMediaTarget, planUndoSwap } from './media-swap.js';
 import { previousDatabaseName, previousMediaDir, stagingDatabaseName } from './names.js';
 import { configuredMediaDir } from './plan.js';
-import { rollBack, type RestoreIO } from './run-restore.js';
+import type { RestoreIO } from './run-restore.js';
 import { withRestoreSession } from './session.js';
 import { checkRestoreAllowed } from './safety.js';
 import { secondsSince } from './format.js';
@@ -48,13 +49,13 @@ export async function runUndo(io: RestoreIO, options: UndoOptions): Promise<Undo
   requireConfirmationPossible(options.yes, `swap the kept copy back into ${describeConnection(target)}`);
   return withRestoreSession(io, target, mediaDir, 'restore-from-prod --undo', [], async ({ connection, stateDir, trap, notes }) => {
     const keep = previousDatabaseName(target.database);
-    const keptTables = options.database && (await databaseExists(connection, keep)) ? (await listBaseTables(connection, keep)).length : 0;
+    const keptTables = options.database && (await databaseExists(connection, keep)) ? await listBaseTables(connection, keep) : [];
     const mediaPlan = mediaDir ? planUndoSwap(mediaDir) : null;
-    if (keptTables === 0 && !mediaPlan) {
+    if (keptTables.length === 0 && !mediaPlan) {
       throw new UserError(`There is nothing to undo: neither "${keep}"${mediaDir ? ` nor ${previousMediaDir(mediaDir)}` : ''} exists (a restore keeps them until the next one).`, { exitCode: ExitCode.cannotRun });
     }
     const lines = ['restore-from-prod --undo will swap'];
-    if (keptTables > 0) lines.push(`  database  ${describeConnection(target)}  with the kept copy "${keep}" (${keptTables} tables)`);
+    if (keptTables.length > 0) lines.push(`  database  ${describeConnection(target)}  with the kept copy "${keep}" (${keptTables.length} tables)`);
     else if (options.database) lines.push(`  (no kept database copy "${keep}": the database stays as it is)`);
     if (mediaPlan && mediaDir) lines.push(`  media     ${mediaDir}  with ${previousMediaDir(mediaDir)}`);
     lines.push('The current copies become the kept ones, so running --undo again redoes the restore.');
@@ -63,23 +64,13 @@ export async function runUndo(io: RestoreIO, options: UndoOptions): Promise<Undo
 
     io.progress.start('Swapping the kept copy back in', undefined, false);
     let databaseRecord: DatabaseSwapRecord | undefined;
-    if (keptTables > 0) databaseRecord = await prepareUndoSwap(connection, target, stagingDatabaseName(target.database));
+    if (keptTables.length > 0) databaseRecord = await prepareUndoSwap(connection, target, stagingDatabaseName(target.database), keptTables);
     const mediaRecord: MediaSwapRecord | undefined = mediaPlan ?? undefined;
-    const journal: RestoreJournal = { version: 1, operation: 'undo', state: 'prepared', startedAt: new Date().toISOString(), pid: process.pid, database: databaseRecord, media: mediaRecord };
-    writeJournal(stateDir, journal);
-    try {
-      if (databaseRecord) await performSwap(connection, databaseRecord);
-      trap.check();
-      if (mediaRecord) await performMediaSwap(mediaRecord);
-      trap.check();
-      writeJournal(stateDir, { ...journal, state: 'committed' });
-    } catch (error) {
+    await runJournaledSwap(connection, stateDir, trap, { operation: 'undo', database: databaseRecord, media: mediaRecord }, (error) => {
       io.progress.abandon(error instanceof InterruptedError ? 'interrupted' : 'failed');
-      await rollBack(connection, stateDir, databaseRecord, mediaRecord, error);
-      throw error;
-    }
+    });
     if (databaseRecord) await finishSwap(connection, databaseRecord);
-    removeJournal(stateDir);
+    await removeJournal(stateDir);
     io.progress.finish('done');
     return {
       operation: 'undo',
@@ -95,7 +86,7 @@ export async function runUndo(io: RestoreIO, options: UndoOptions): Promise<Undo
 export async function runCleanup(io: RestoreIO): Promise<CleanupSummary> {
   const started = performance.now();
   const target = io.settings;
-  const mediaDir = io.config.raw.media.env || io.config.raw.media.path ? configuredMediaDir(io.config, io.env) : null;
+  const mediaDir = configuredMediaDir(io.config, io.env);
   return withRestoreSession(io, target, mediaDir, 'restore-from-prod --cleanup', [], async ({ notes }) => {
     if (notes.length === 0) {
       notes.push('Nothing to clean up: no interrupted restore and no leftovers.');
