@@ -161,8 +161,3 @@ export async function createObjects(connection: Connection, objects: DatabaseObj
     await connection.query('SET SESSION sql_mode = ?', [modeRow.mode]);
   }
 }
-
-/** An empty set of objects. */
-export function noObjects(): DatabaseObjects {
-  return { views: [], triggers: [], routines: [] };
-}

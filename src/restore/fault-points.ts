@@ -42,13 +42,3 @@ export function byteFaultPoint(prefix: string): Transform | null {
     },
   });
 }
-
-/** For a point named `<prefix>:<count>`: whether the count-th event of that kind is the one to pause at. */
-export function countFaultPoint(prefix: string): ((count: number) => Promise<void>) | null {
-  const wanted = configured();
-  if (!wanted?.point.startsWith(`${prefix}:`)) return null;
-  const threshold = Number(wanted.point.slice(prefix.length + 1));
-  return async (count) => {
-    if (count === threshold) await pauseHere(wanted.point, wanted.dir);
-  };
-}
