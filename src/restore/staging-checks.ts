@@ -1,5 +1,5 @@
 // Checks a loaded staging database before it may replace the developer's: it must look like the project's.
-import type { Connection } from '../db/connect.js';
+import { quoteIdentifier, type Connection } from '../db/connect.js';
 import { ExitCode } from '../cli/exit-codes.js';
 import { UserError } from '../errors.js';
 import { listBaseTables, listObjectNames } from './database-objects.js';
@@ -31,7 +31,7 @@ export async function checkStaging(connection: Connection, staging: string, expe
     });
   }
   const [rows] = await connection.query('SELECT COALESCE(SUM(TABLE_ROWS), 0) AS n FROM information_schema.TABLES WHERE TABLE_SCHEMA = ?', [staging]);
-  const [applied] = await connection.query(`SELECT COUNT(*) AS n FROM \`${staging.replace(/`/g, '``')}\`.django_migrations`);
+  const [applied] = await connection.query(`SELECT COUNT(*) AS n FROM ${quoteIdentifier(staging)}.django_migrations`);
   const objects = await listObjectNames(connection, staging);
   return {
     tables: tables.length,
