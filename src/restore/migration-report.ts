@@ -23,7 +23,8 @@ export async function migrationStanding(config: ResolvedConfig, connection: Conn
     const migrations = await loadProjectMigrations(config);
     const graph = buildProjectGraph(config, migrations, appliedIds);
     const guarded = new Set(config.apps.map((app) => app.label));
-    const onDisk = new Set(migrations.map(migrationId));
+    // Rows of migrations a squash on disk replaces stay legitimate, as Django's loader counts them.
+    const onDisk = new Set(migrations.flatMap((migration) => [migration, ...migration.replaces].map(migrationId)));
     return {
       pending: graph.pendingPlan().map(migrationId),
       unknownApplied: applied.filter((row) => guarded.has(row.app) && !onDisk.has(migrationId(row))).map(migrationId),
