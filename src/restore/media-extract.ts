@@ -10,6 +10,7 @@ import { ExitCode } from '../cli/exit-codes.js';
 import { UserError } from '../errors.js';
 import { byteFaultPoint } from './fault-points.js';
 import { InterruptedError } from './interrupted.js';
+import { SourceStoppedError } from './source/spawned-source.js';
 import { stopAfterFailure, trackEnd, type ByteSource } from './source/types.js';
 import { ByteCounter } from './stream/byte-counter.js';
 import { decompressor, detectCompression, peek, type Compression } from './stream/decompress.js';
@@ -131,7 +132,7 @@ export async function extractTarball(options: ExtractOptions): Promise<ExtractRe
   result.sourceBytes = counter.bytes;
   if (signal.aborted) throw new InterruptedError();
   if (refused) throw refused;
-  if (sourceError instanceof UserError && !/was stopped/.test(sourceError.message)) throw sourceError;
+  if (sourceError instanceof UserError && !(sourceError instanceof SourceStoppedError)) throw sourceError;
   if (streamError) throw explainExtractError(streamError, source.description);
   if (sourceError) throw sourceError;
 

@@ -6,6 +6,7 @@ import { ExitCode } from '../../cli/exit-codes.js';
 import type { ConnectionSettings } from '../../db/connection-settings.js';
 import { UserError } from '../../errors.js';
 import { byteFaultPoint } from '../fault-points.js';
+import { SourceStoppedError } from '../source/spawned-source.js';
 import { stopAfterFailure, trackEnd, type ByteSource } from '../source/types.js';
 import { ByteCounter } from '../stream/byte-counter.js';
 import { decompressor, detectCompression, peek, type Compression } from '../stream/decompress.js';
@@ -96,7 +97,7 @@ interface FailureFacts {
 // databases), then the SQL error, then a missing trailer. A broken pipe is only ever a consequence.
 function explainLoadFailure(facts: FailureFacts): UserError | null {
   const { source, client, filter } = facts;
-  if (facts.sourceError instanceof UserError && !/was stopped/.test(facts.sourceError.message)) return facts.sourceError;
+  if (facts.sourceError instanceof UserError && !(facts.sourceError instanceof SourceStoppedError)) return facts.sourceError;
   if (facts.streamError instanceof UserError) return facts.streamError;
   const clientFailed = client.code !== 0;
   if (clientFailed) {

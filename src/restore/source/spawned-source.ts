@@ -3,6 +3,14 @@ import { spawn } from 'node:child_process';
 import { UserError } from '../../errors.js';
 import type { OpenedSource } from './types.js';
 
+/** The source's process was killed by `cancel()`: a consequence of another failure (or an interrupt), never the cause. */
+export class SourceStoppedError extends UserError {
+  constructor(command: string) {
+    super(`${command} was stopped.`);
+    this.name = 'SourceStoppedError';
+  }
+}
+
 export interface SpawnedOutcome {
   code: number | null;
   signal: NodeJS.Signals | null;
@@ -22,7 +30,7 @@ export function spawnSource(command: string, args: string[], explain: (outcome: 
   const finished = new Promise<void>((resolve, reject) => {
     child.once('error', (error) => reject(new UserError(`Could not start ${command}: ${error.message}`, { cause: error })));
     child.once('close', (code, signal) => {
-      if (cancelled) return reject(new UserError(`${command} was stopped.`));
+      if (cancelled) return reject(new SourceStoppedError(command));
       const problem = explain({ code, signal, stderr });
       if (problem) reject(problem);
       else resolve();
