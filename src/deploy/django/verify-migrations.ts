@@ -8,9 +8,13 @@ import type { PlanNode } from './migration-probe.js';
 import { buildProjectGraph, loadProjectMigrations } from '../../django/project-migrations.js';
 import { migrationId } from '../../django/migration-graph.js';
 
+/** The `app.name` of every migration django_migrations records as applied. */
+export async function readAppliedIds(connection: Connection): Promise<Set<string>> {
+  return new Set((await readAppliedMigrations(connection)).map((row) => `${row.app}.${row.name}`));
+}
+
 /** Plan entries django_migrations does not record as applied (a squashed one counts when all it replaces are). */
-export async function findUnappliedMigrations(connection: Connection, plan: PlanNode[]): Promise<string[]> {
-  const applied = new Set((await readAppliedMigrations(connection)).map((row) => `${row.app}.${row.name}`));
+export function findUnappliedMigrations(applied: ReadonlySet<string>, plan: PlanNode[]): string[] {
   return plan
     .filter((node) => !applied.has(`${node.app}.${node.name}`) && !(node.replaces.length > 0 && node.replaces.every(([app, name]) => applied.has(`${app}.${name}`))))
     .map((node) => `${node.app}.${node.name}`);
@@ -35,9 +39,8 @@ export async function checkModelsHaveMigrations(config: ResolvedConfig, options:
 }
 
 /** The guarded apps' migration files (read without Python, migration-graph.ts) still pending against django_migrations. */
-export async function pendingByMigrationFiles(config: ResolvedConfig, connection: Connection): Promise<{ pending: string[] } | { unavailable: string }> {
+export async function pendingByMigrationFiles(config: ResolvedConfig, applied: ReadonlySet<string>): Promise<{ pending: string[] } | { unavailable: string }> {
   try {
-    const applied = new Set((await readAppliedMigrations(connection)).map((row) => `${row.app}.${row.name}`));
     const graph = buildProjectGraph(config, await loadProjectMigrations(config), applied);
     return { pending: graph.pendingPlan().map(migrationId) };
   } catch (error) {
@@ -58,8 +61,10 @@ export interface VerifyResult {
 /** Step 8: every migration is applied (by Django's plan, and by the migration files read directly) and
  * `makemigrations --check` finds nothing. */
 export async function verifyDeployment(config: ResolvedConfig, connection: Connection, plan: PlanNode[], options: { env?: NodeJS.ProcessEnv; secrets?: string[] } = {}): Promise<VerifyResult> {
-  const unapplied = await findUnappliedMigrations(connection, plan);
-  const byFiles = await pendingByMigrationFiles(config, connection);
+  // One read of django_migrations serves both checks.
+  const applied = await readAppliedIds(connection);
+  const unapplied = findUnappliedMigrations(applied, plan);
+  const byFiles = await pendingByMigrationFiles(config, applied);
   if ('pending' in byFiles) for (const id of byFiles.pending) if (!unapplied.includes(id)) unapplied.push(id);
   const modelCheck = await checkModelsHaveMigrations(config, options);
   const problems: string[] = [];
