@@ -47,10 +47,4 @@ export async function moveCheckoutBack(cwd: string, commit: string): Promise<voi
   await runGit(cwd, ['reset', '--keep', '--quiet', commit]);
 }
 
-/** Files changed between two commits (for the summary: which migrations a pull brought). */
-export async function changedFiles(cwd: string, before: string, after: string): Promise<string[]> {
-  if (before === after) return [];
-  return (await git(cwd, ['diff', '--name-only', before, after])).split('\n').filter(Boolean);
-}
-
 export { GitError };
