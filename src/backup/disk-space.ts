@@ -23,11 +23,16 @@ export async function databaseDataBytes(connection: Connection, database: string
   return Number((rows as Array<{ bytes: string | number }>)[0]?.bytes ?? 0);
 }
 
-/** Free bytes for an unprivileged writer in the filesystem holding `dir` (or its nearest existing parent, for `deploy --plan`). */
-export async function freeBytes(dir: string): Promise<number> {
+/** `dir` if it exists, else its nearest existing parent (the filesystem root at worst): where `dir` would be created. */
+export function nearestExistingDir(dir: string): string {
   let existing = dir;
   while (!existsSync(existing) && path.dirname(existing) !== existing) existing = path.dirname(existing);
-  const stats = await statfs(existing);
+  return existing;
+}
+
+/** Free bytes for an unprivileged writer in the filesystem holding `dir` (or its nearest existing parent, for `deploy --plan`). */
+export async function freeBytes(dir: string): Promise<number> {
+  const stats = await statfs(nearestExistingDir(dir));
   return Number(stats.bavail) * Number(stats.bsize);
 }
 

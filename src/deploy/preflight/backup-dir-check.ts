@@ -1,6 +1,7 @@
 // The backup directory must exist (or be creatable) and take a write: the journal and the lock live there too.
-import { closeSync, fsyncSync, mkdirSync, openSync, rmSync, writeSync, accessSync, constants, existsSync } from 'node:fs';
+import { closeSync, fsyncSync, mkdirSync, openSync, rmSync, writeSync, accessSync, constants } from 'node:fs';
 import path from 'node:path';
+import { nearestExistingDir } from '../../backup/disk-space.js';
 import type { PreflightCheck } from './preflight-check.js';
 
 /** Creates `dir` if needed and writes a probe file into it. */
@@ -25,8 +26,7 @@ export function prepareBackupDir(dir: string): PreflightCheck {
 
 /** Like prepareBackupDir, but changes nothing (for --plan): checks the directory or its nearest existing parent. */
 export function inspectBackupDir(dir: string): PreflightCheck {
-  let existing = dir;
-  while (!existsSync(existing) && path.dirname(existing) !== existing) existing = path.dirname(existing);
+  const existing = nearestExistingDir(dir);
   try {
     accessSync(existing, constants.W_OK);
     return { name: 'backup directory', ok: true, summary: existing === dir ? `${dir} is writable` : `${dir} would be created (in ${existing}, which is writable)` };
