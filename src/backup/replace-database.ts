@@ -10,7 +10,7 @@ import { UserError } from '../errors.js';
 import { askToTypeExactly } from '../ui/prompts.js';
 import type { DeployOutput } from '../deploy/steps/deploy-output.js';
 import { formatDuration } from '../deploy/steps/deploy-output.js';
-import { acquireLocalLock } from '../deploy/locks/local-lock.js';
+import { acquireLocalLock, deployLockPath } from '../deploy/locks/local-lock.js';
 import { acquireDatabaseLock } from '../deploy/locks/database-lock.js';
 import { takeBackup } from './take-backup.js';
 import { restoreBackup, RestoreLoadError } from './restore-backup.js';
@@ -47,7 +47,7 @@ export async function replaceDatabaseWithBackup(input: ReplaceDatabaseInput): Pr
   } catch (error) {
     throw new UserError(`Cannot create ${input.backupDir} for the backup of the current content: ${(error as Error).message}. Nothing was changed.`, { fix: 'Make it writable, or choose another place with --backup-dir.' });
   }
-  const localLock = acquireLocalLock(path.join(input.backupDir, 'deploy.lock'), { command: 'migration-guard restore-backup' });
+  const localLock = acquireLocalLock(deployLockPath(input.backupDir), { command: 'migration-guard restore-backup' });
   try {
     const databaseLock = await acquireDatabaseLock(settings, input.lockTimeout);
     try {
@@ -57,7 +57,7 @@ export async function replaceDatabaseWithBackup(input: ReplaceDatabaseInput): Pr
 
       output.line('start', `restoring ${file}…`);
       try {
-        const result = await restoreBackup(settings, file, { env: input.env });
+        const result = await restoreBackup(settings, file, { env: input.env, verified: check });
         if (result.differences.length) {
           output.line('failed', `restored, but the result differs from the state recorded with the backup:`);
           output.detail(result.differences.join('\n'));

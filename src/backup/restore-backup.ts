@@ -1,12 +1,9 @@
 // Restores a backup into the database: checks the file, drops what is there, loads the dump, verifies the result.
-import { spawn } from 'node:child_process';
 import { createReadStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
-import { findClientProgram } from '../db/client-programs.js';
-import { writeClientOptionsFile } from '../db/client-options-file.js';
 import { connect, quoteIdentifier, type Connection } from '../db/connect.js';
 import type { ConnectionSettings } from '../db/connection-settings.js';
 import { ExitCode } from '../cli/exit-codes.js';
@@ -15,7 +12,8 @@ import { companionPaths } from './backup-files.js';
 import { compareDatabaseStates, readDatabaseState } from './database-state.js';
 import { redactSecrets } from './redact-secrets.js';
 import type { BackupStateRecord } from './take-backup.js';
-import { verifyBackupFile } from './verify-backup.js';
+import { verifyBackupFile, type BackupCheck } from './verify-backup.js';
+import { startClient } from '../restore/load/mariadb-client.js';
 
 export interface RestoreResult {
   /** How the result was checked: against the state saved with the backup (exactly, or schema only), or the dump's own table list. */
@@ -52,9 +50,18 @@ export async function readBackupStateRecord(backupPath: string): Promise<BackupS
 }
 
 /** Replaces the database's content with the backup's and verifies it. Throws UnusableBackupError before touching anything. */
-export async function restoreBackup(settings: ConnectionSettings, file: string, options: { env?: NodeJS.ProcessEnv; onSpawn?: (pid: number | undefined) => void } = {}): Promise<RestoreResult> {
+export async function restoreBackup(
+  settings: ConnectionSettings,
+  file: string,
+  options: {
+    env?: NodeJS.ProcessEnv;
+    onSpawn?: (pid: number | undefined) => void;
+    /** verifyBackupFile(file), when the caller already ran it: spares a second full read through gunzip. */
+    verified?: BackupCheck;
+  } = {},
+): Promise<RestoreResult> {
   const started = Date.now();
-  const check = await verifyBackupFile(file);
+  const check = options.verified ?? (await verifyBackupFile(file));
   if (!check.ok) throw new UnusableBackupError(`Backup ${file} cannot be restored: ${check.problem}. The database was not touched.`, 'Choose another backup (ls -t the backup directory), or take a new one with: migration-guard backup');
   const record = await readBackupStateRecord(file);
 
@@ -98,45 +105,35 @@ async function dropEverything(connection: Connection, database: string): Promise
   }
 }
 
-// Streams the gunzipped dump into the command-line client, noting the tables it creates.
+// Streams the gunzipped dump into the command-line client (--binary-mode: the dump cannot run client commands), noting the tables it creates.
 async function loadDump(settings: ConnectionSettings, file: string, env?: NodeJS.ProcessEnv, onSpawn?: (pid: number | undefined) => void): Promise<Set<string>> {
-  const program = findClientProgram('client', env);
-  const optionsFile = await writeClientOptionsFile(settings);
   const created = new Set<string>();
+  // Its own process group: a Ctrl-C on the terminal must not cut a restore short (the deploy finishes it first).
+  const client = await startClient(settings, env, { detached: true, extraArgs: ['--default-character-set=utf8mb4'] });
+  onSpawn?.(client.pid);
+  let carry = '';
+  const scanner = new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      // Only the text around line starts matters; INSERT lines can be megabytes long.
+      const text = carry + chunk.toString('latin1');
+      for (const match of text.matchAll(/^CREATE TABLE `((?:[^`]|``)+)`/gm)) created.add(match[1]!.replace(/``/g, '`'));
+      carry = text.slice(Math.max(0, text.length - 300));
+      callback(null, chunk);
+    },
+  });
+  let streamError: Error | undefined;
   try {
-    // Its own process group: a Ctrl-C on the terminal must not cut a restore short (the deploy finishes it first).
-    const child = spawn(program, [optionsFile.arg, '--batch', '--default-character-set=utf8mb4', settings.database], { stdio: ['pipe', 'ignore', 'pipe'], detached: true });
-    onSpawn?.(child.pid);
-    const stderr: Buffer[] = [];
-    child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
-    const exited = new Promise<{ code: number | null; error?: Error }>((resolve) => {
-      child.once('error', (error) => resolve({ code: null, error }));
-      child.once('close', (code) => resolve({ code }));
-    });
-    let carry = '';
-    const scanner = new Transform({
-      transform(chunk: Buffer, _encoding, callback) {
-        // Only the text around line starts matters; INSERT lines can be megabytes long.
-        const text = carry + chunk.toString('latin1');
-        for (const match of text.matchAll(/^CREATE TABLE `((?:[^`]|``)+)`/gm)) created.add(match[1]!.replace(/``/g, '`'));
-        carry = text.slice(Math.max(0, text.length - 300));
-        callback(null, chunk);
-      },
-    });
-    let streamError: Error | undefined;
-    try {
-      await pipeline(createReadStream(file), createGunzip(), scanner, child.stdin);
-    } catch (error) {
-      streamError = error as Error;
-    }
-    const exit = await exited;
-    const message = redactSecrets(Buffer.concat(stderr).toString('utf8').trim(), [settings.password]);
-    if (exit.error) throw new RestoreLoadError(`Could not start ${program}: ${exit.error.message}.`, 'Install the MariaDB/MySQL client (apt-get install mariadb-client).', exit.error);
-    if (exit.code !== 0 || streamError) {
-      throw new RestoreLoadError(`Loading ${file} into "${settings.database}" failed${exit.code ? ` (${program.split('/').pop()} exit ${exit.code})` : ''}: ${message || streamError?.message || '(no message)'}.`, `The database is incomplete. Retry with: migration-guard restore-backup ${file}`, streamError);
-    }
-    return created;
-  } finally {
-    await optionsFile.remove();
+    await pipeline(createReadStream(file), createGunzip(), scanner, client.stdin);
+  } catch (error) {
+    streamError = error as Error;
   }
+  // The client's options file is removed once it has exited.
+  const exit = await client.exited;
+  const program = client.program;
+  if (exit.spawnError) throw new RestoreLoadError(`Could not start ${program}: ${exit.spawnError.message}.`, 'Install the MariaDB/MySQL client (apt-get install mariadb-client).', exit.spawnError);
+  const message = redactSecrets(exit.stderr.trim(), [settings.password]);
+  if (exit.code !== 0 || streamError) {
+    throw new RestoreLoadError(`Loading ${file} into "${settings.database}" failed${exit.code ? ` (${program.split('/').pop()} exit ${exit.code})` : ''}: ${message || streamError?.message || '(no message)'}.`, `The database is incomplete. Retry with: migration-guard restore-backup ${file}`, streamError);
+  }
+  return created;
 }

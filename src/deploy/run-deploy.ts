@@ -15,11 +15,11 @@ import { createDeployOutput, type DeployOutput } from './steps/deploy-output.js'
 import { guardInterrupts, type InterruptGuard } from './steps/interrupts.js';
 import { restoreAsStep } from './steps/restore-step.js';
 import { createJournal, journalPath, newJournalId, type JournalWriter } from './journal/journal-writer.js';
-import { acquireLocalLock } from './locks/local-lock.js';
+import { acquireLocalLock, deployLockPath } from './locks/local-lock.js';
 import { acquireDatabaseLock } from './locks/database-lock.js';
 import { currentProcessIdentity, identityOf } from './locks/process-identity.js';
 import { recoverInterruptedDeploy, type RecoveryOutcome } from './recovery/recover-interrupted.js';
-import { downCommands, runServiceCommand, upCommands } from './service/service-commands.js';
+import { downCommands, runServiceCommand, upCommands, type ServiceCommand } from './service/service-commands.js';
 import { moveCheckoutBack, pullFastForward, headCommit, resolvePullSource, type PullResult } from './git/pull.js';
 import { probeMigrations, type MigrationProbe } from './django/migration-probe.js';
 import { verifyDeployment } from './django/verify-migrations.js';
@@ -30,8 +30,6 @@ import { checkMigrateArgs } from './preflight/migrate-args-check.js';
 import { prepareBackupDir } from './preflight/backup-dir-check.js';
 import { runRemainingPreflight } from './preflight/run-preflight.js';
 import { printDeployPlan } from './plan/print-plan.js';
-
-export const LOCK_FILE_NAME = 'deploy.lock';
 
 export interface DeployOptions {
   /** Print what would happen and change nothing. */
@@ -127,7 +125,7 @@ interface Prepared {
 async function runWithLocks(prepared: Prepared): Promise<number> {
   const { input, output, backupDir, secrets, journalId } = prepared;
   const { config, settings } = input;
-  const localLock = acquireLocalLock(path.join(backupDir, LOCK_FILE_NAME), { command: 'migration-guard deploy', journal: journalPath(backupDir, journalId) });
+  const localLock = acquireLocalLock(deployLockPath(backupDir), { command: 'migration-guard deploy', journal: journalPath(backupDir, journalId) });
   try {
     if (localLock.stale) {
       output.line('warn', `a stale lock was left by pid ${localLock.stale.pid} (${localLock.stale.command}, started ${localLock.stale.startedAt}), which no longer runs: taken over`);
@@ -213,12 +211,7 @@ async function runLocked(run: LockedRun): Promise<number> {
     if (down.length === 0) output.line('warn', 'no serviceStop/maintenanceOn configured: the application keeps running during the deploy, and writes made after the backup are lost if it has to be restored');
     for (const command of down) {
       state.wentDown = true;
-      await runner.run(command.step, `${command.step} (${command.command})`, async (step) => {
-        const result = await runServiceCommand(command, { cwd: config.repoRoot, timeoutSeconds: deploy.commandTimeout, secrets });
-        if (result.output) output.detail(result.output);
-        step.note({ exitCode: result.exitCode });
-        if (!result.ok) throw new Error(`\`${command.command}\` failed: ${result.problem}`);
-      });
+      await runServiceStep(run, runner, command);
       checkpoint();
     }
 
@@ -370,12 +363,7 @@ async function bringServiceUp(context: { run: LockedRun; runner: StepRunner; sta
   }
   for (const command of up) {
     try {
-      await runner.run(command.step, `${command.step} (${command.command})`, async (step) => {
-        const result = await runServiceCommand(command, { cwd: config.repoRoot, timeoutSeconds: deploy.commandTimeout, secrets: run.secrets });
-        if (result.output) run.output.detail(result.output);
-        step.note({ exitCode: result.exitCode });
-        if (!result.ok) throw new Error(`\`${command.command}\` failed: ${result.problem}`);
-      }, { bestEffortJournal: true });
+      await runServiceStep(run, runner, command, { bestEffortJournal: true });
     } catch {
       state.notes.push(`${command.step} failed: the application may be down. Run: ${command.command}`);
       if (state.exitCode === ExitCode.ok) {
@@ -384,6 +372,17 @@ async function bringServiceUp(context: { run: LockedRun; runner: StepRunner; sta
       }
     }
   }
+}
+
+/** One serviceStop/maintenanceOn/serviceStart/maintenanceOff command as a journalled step; throws when it fails. */
+async function runServiceStep(run: LockedRun, runner: StepRunner, command: ServiceCommand, options: { bestEffortJournal?: boolean } = {}): Promise<void> {
+  const { config } = run.input;
+  await runner.run(command.step, `${command.step} (${command.command})`, async (step) => {
+    const result = await runServiceCommand(command, { cwd: config.repoRoot, timeoutSeconds: config.raw.deploy.commandTimeout, secrets: run.secrets });
+    if (result.output) run.output.detail(result.output);
+    step.note({ exitCode: result.exitCode });
+    if (!result.ok) throw new Error(`\`${command.command}\` failed: ${result.problem}`);
+  }, options);
 }
 
 function printSummary(output: DeployOutput, state: RunState, journalFile: string, repoRoot: string): void {

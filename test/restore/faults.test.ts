@@ -5,6 +5,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { execa } from 'execa';
+import mysql from 'mysql2/promise';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startSshd, type TestSshd } from '../helpers/sshd.js';
 import { restoreCli, runUntilPaused } from './support/cli.js';
@@ -256,6 +257,22 @@ describe('restore-from-prod: interrupted', () => {
     const first = await run.child;
     expect(first.exitCode, String(first.stderr)).toBe(0);
     expect(await developer.fingerprint()).toEqual(production.fingerprint);
+  });
+
+  it('refuses to start while a deploy or restore-backup holds the database lock', async () => {
+    const lockName = `migration-guard:deploy:${developer.db.settings.database}`;
+    const admin = developer.db.admin;
+    const deployer = await mysql.createConnection({ host: admin.host, port: admin.port, user: admin.user, password: admin.password });
+    try {
+      await deployer.query('SELECT GET_LOCK(?, 0)', [lockName]);
+      const result = await restoreCli(developer, sources());
+      expect(result.exitCode).toBe(2);
+      expect(result.stderr).toContain(`Another deploy or restore holds the database lock "${lockName}"`);
+    } finally {
+      await deployer.end();
+    }
+    await expectUnchanged(developer, before);
+    await expectNoLeftovers();
   });
 });
 

@@ -17,10 +17,17 @@ export function databaseLockName(database: string): string {
   return name.length <= 64 ? name : `migration-guard:deploy:${createHash('sha256').update(database).digest('hex').slice(0, 40)}`;
 }
 
+export interface DatabaseLockOptions {
+  /** Connect without selecting the database (it may not exist yet, e.g. a restore-from-prod target). */
+  withoutDatabase?: boolean;
+  /** The refusal's advice, instead of the deploy's. */
+  fix?: string;
+}
+
 /** Takes GET_LOCK on its own connection, waiting up to `timeoutSeconds`; throws a UserError naming the holder. */
-export async function acquireDatabaseLock(settings: ConnectionSettings, timeoutSeconds: number): Promise<DatabaseLock> {
+export async function acquireDatabaseLock(settings: ConnectionSettings, timeoutSeconds: number, options: DatabaseLockOptions = {}): Promise<DatabaseLock> {
   const name = databaseLockName(settings.database);
-  const connection = await connect(settings);
+  const connection = await connect(settings, options.withoutDatabase ? { database: null } : {});
   try {
     // The lock lives as long as this connection: do not let the server drop it as idle during a long migrate.
     await connection.query('SET SESSION wait_timeout = 604800');
@@ -29,7 +36,7 @@ export async function acquireDatabaseLock(settings: ConnectionSettings, timeoutS
     if (Number(got) !== 1) {
       const holder = await describeHolder(connection, name);
       throw new UserError(`Another deploy or restore holds the database lock "${name}" on "${settings.database}"${holder ? ` (${holder})` : ''}; waited ${timeoutSeconds} s.`, {
-        fix: 'Wait for the other deploy to finish (its journal is beside its backups), then rerun. Raise "deploy.lockTimeout" to wait longer.',
+        fix: options.fix ?? 'Wait for the other deploy to finish (its journal is beside its backups), then rerun. Raise "deploy.lockTimeout" to wait longer.',
       });
     }
   } catch (error) {

@@ -1,5 +1,6 @@
 // The lock file beside the backups: one deploy (or restore) at a time on this machine, with the holder's pid.
 import { openSync, readFileSync, statSync, unlinkSync, writeSync, fsyncSync, closeSync } from 'node:fs';
+import path from 'node:path';
 import { UserError } from '../../errors.js';
 import { currentProcessIdentity, processState, type ProcessIdentity } from './process-identity.js';
 
@@ -19,8 +20,25 @@ export interface LocalLock {
 
 const UNREADABLE_GRACE_MS = 5_000;
 
+/** The lock file's name in the backup directory, shared by deploy and restore-backup. */
+export const LOCK_FILE_NAME = 'deploy.lock';
+
+/** The lock file of the backup directory `backupDir`. */
+export function deployLockPath(backupDir: string): string {
+  return path.join(backupDir, LOCK_FILE_NAME);
+}
+
+export interface LocalLockDetails {
+  /** Recorded in the lock file, and named to whoever finds it held. */
+  command: string;
+  journal?: string;
+  /** How a refusal starts; by default "Another deploy or restore holds the lock <file>". */
+  refusal?: string;
+}
+
 /** Takes the lock file, or throws a UserError naming the live holder. A dead holder's lock is taken over. */
-export function acquireLocalLock(file: string, details: { command: string; journal?: string }): LocalLock {
+export function acquireLocalLock(file: string, details: LocalLockDetails): LocalLock {
+  const lockedError = (why: string) => refusedError(file, why, details.refusal);
   const mine: LockHolder = { ...currentProcessIdentity(), command: details.command, startedAt: new Date().toISOString(), journal: details.journal };
   let stale: LockHolder | null = null;
   for (let attempt = 0; attempt < 3; attempt += 1) {
@@ -28,17 +46,17 @@ export function acquireLocalLock(file: string, details: { command: string; journ
     const holder = readHolder(file);
     if (holder === 'missing') continue;
     if (holder === 'unreadable') {
-      if (Date.now() - mtimeMs(file) < UNREADABLE_GRACE_MS) throw lockedError(file, 'another process is creating it right now');
+      if (Date.now() - mtimeMs(file) < UNREADABLE_GRACE_MS) throw lockedError('another process is creating it right now');
       unlinkSync(file);
       continue;
     }
     const state = processState(holder);
-    if (state === 'running') throw lockedError(file, `${holder.command} is running as pid ${holder.pid} since ${holder.startedAt}${holder.journal ? ` (journal: ${holder.journal})` : ''}`);
-    if (state === 'other-host') throw lockedError(file, `it was taken on host ${holder.host} by pid ${holder.pid} at ${holder.startedAt}, which cannot be checked from here`);
+    if (state === 'running') throw lockedError(`${holder.command} is running as pid ${holder.pid} since ${holder.startedAt}${holder.journal ? ` (journal: ${holder.journal})` : ''}`);
+    if (state === 'other-host') throw lockedError(`it was taken on host ${holder.host} by pid ${holder.pid} at ${holder.startedAt}, which cannot be checked from here`);
     stale = holder;
     unlinkSync(file);
   }
-  throw lockedError(file, 'it keeps being taken by another process');
+  throw lockedError('it keeps being taken by another process');
 }
 
 /** The current holder of the lock file, without taking it (for `deploy --plan`). */
@@ -99,8 +117,8 @@ function mtimeMs(file: string): number {
   }
 }
 
-function lockedError(file: string, why: string): UserError {
-  return new UserError(`Another deploy or restore holds the lock ${file}: ${why}.`, {
+function refusedError(file: string, why: string, refusal = `Another deploy or restore holds the lock ${file}`): UserError {
+  return new UserError(`${refusal}: ${why}.`, {
     fix: `Wait for it to finish. If no such process exists any more, remove ${file} and rerun.`,
   });
 }

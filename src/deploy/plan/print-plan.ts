@@ -12,7 +12,7 @@ import { checkRole } from '../preflight/role-check.js';
 import { checkMigrateArgs } from '../preflight/migrate-args-check.js';
 import { inspectBackupDir } from '../preflight/backup-dir-check.js';
 import { runRemainingPreflight } from '../preflight/run-preflight.js';
-import { inspectLocalLock } from '../locks/local-lock.js';
+import { deployLockPath, inspectLocalLock } from '../locks/local-lock.js';
 import { databaseLockHolder, databaseLockName } from '../locks/database-lock.js';
 import { findUnfinishedJournal } from '../journal/journal-reader.js';
 import { describeRecovery, planRecovery } from '../recovery/plan-recovery.js';
@@ -59,7 +59,7 @@ export async function printDeployPlan(input: PlanInput): Promise<number> {
   const down = downCommands(deploy);
   const up = upCommands(deploy);
   const steps = [
-    `take the locks: ${path.join(backupDir, 'deploy.lock')} and GET_LOCK('${databaseLockName(settings.database)}')`,
+    `take the locks: ${deployLockPath(backupDir)} and GET_LOCK('${databaseLockName(settings.database)}')`,
     ...down.map((command) => `${command.step}: ${command.command}`),
     input.pull ? `git pull --ff-only${checks.find((check) => check.name === 'pull')?.summary.replace(/^git pull --ff-only/, '') ?? ''}` : 'no pull (--no-pull or "deploy.pull": false)',
     'list pending migrations (Django\'s migration plan) and collect their SQL (sqlmigrate)',
@@ -82,7 +82,7 @@ export async function printDeployPlan(input: PlanInput): Promise<number> {
 }
 
 async function inspectLocks(settings: ConnectionSettings, backupDir: string): Promise<PreflightCheck> {
-  const file = path.join(backupDir, 'deploy.lock');
+  const file = deployLockPath(backupDir);
   const local = inspectLocalLock(file);
   if (local && local.state !== 'gone') {
     return { name: 'locks', ok: false, summary: `${file} is held by pid ${local.holder.pid} on ${local.holder.host} (${local.holder.command}, since ${local.holder.startedAt})`, fix: 'Wait for that deploy to finish.' };

@@ -10,9 +10,14 @@ export interface ClientOutcome {
   code: number | null;
   signal: NodeJS.Signals | null;
   stderr: string;
+  /** Set when the program could not be started at all (code is then 127). */
+  spawnError?: Error;
 }
 
 export interface RunningClient {
+  /** The client program's path. */
+  program: string;
+  pid: number | undefined;
   stdin: Writable;
   /** Lines the client printed on stdout (used for sync markers by the parallel loader). */
   onOutputLine(listener: (line: string) => void): void;
@@ -20,8 +25,15 @@ export interface RunningClient {
   kill(): void;
 }
 
+export interface ClientStartOptions {
+  /** Its own process group, so a Ctrl-C on the terminal does not reach it. */
+  detached?: boolean;
+  /** More client options, placed before the database name. */
+  extraArgs?: string[];
+}
+
 /** Starts the client connected to `settings.database`, reading SQL from stdin. */
-export async function startClient(settings: ConnectionSettings, env: NodeJS.ProcessEnv = process.env): Promise<RunningClient> {
+export async function startClient(settings: ConnectionSettings, env: NodeJS.ProcessEnv = process.env, startOptions: ClientStartOptions = {}): Promise<RunningClient> {
   const program = findClientProgram('client', env);
   const options = await writeClientOptionsFile(settings);
   const child = spawn(
@@ -35,9 +47,10 @@ export async function startClient(settings: ConnectionSettings, env: NodeJS.Proc
       // Binary-safe input, and no client commands from the dump (only DELIMITER), so a dump cannot run shell commands here.
       '--binary-mode',
       '--max-allowed-packet=1073741824',
+      ...(startOptions.extraArgs ?? []),
       settings.database,
     ],
-    { stdio: ['pipe', 'pipe', 'pipe'] },
+    { stdio: ['pipe', 'pipe', 'pipe'], detached: startOptions.detached ?? false },
   );
   let stderr = '';
   child.stderr.setEncoding('utf8').on('data', (text: string) => (stderr = (stderr + text).slice(-16_384)));
@@ -55,10 +68,12 @@ export async function startClient(settings: ConnectionSettings, env: NodeJS.Proc
   });
   child.stdin.on('error', () => {}); // EPIPE after the client quit: its exit status and stderr tell why
   const exited = new Promise<ClientOutcome>((resolve) => {
-    child.once('error', (error) => resolve({ code: 127, signal: null, stderr: `${program}: ${error.message}` }));
+    child.once('error', (error) => resolve({ code: 127, signal: null, stderr: `${program}: ${error.message}`, spawnError: error }));
     child.once('close', (code, signal) => resolve({ code, signal, stderr }));
   }).finally(() => options.remove());
   return {
+    program,
+    pid: child.pid,
     stdin: child.stdin,
     onOutputLine: (listener) => lineListeners.push(listener),
     exited,
