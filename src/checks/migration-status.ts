@@ -68,15 +68,20 @@ export function statusLayout(graph: MigrationGraph, migrations: readonly ParsedM
  * The applied set as Django's loader counts it (squashes settled), and how each squash was settled:
  * a layout is valid for another database exactly when that database settles the squashes the same way.
  */
-export function settleSquashes(layout: Pick<StatusLayout, 'squashes'>, applied: readonly AppliedMigration[]): { appliedIds: Set<string>; states: SquashState[] } {
+export interface SettledSquashes {
+  appliedIds: Set<string>;
+  states: SquashState[];
+}
+
+export function settleSquashes(layout: Pick<StatusLayout, 'squashes'>, applied: readonly AppliedMigration[]): SettledSquashes {
   const appliedIds = new Set(applied.map(migrationId));
   const states = layout.squashes.map((squash) => countSquashApplied(appliedIds, squash.id, squash.replaces));
   return { appliedIds, states };
 }
 
-/** Compares what the files say with the database's records. */
-export function computeMigrationStatus(layout: StatusLayout, applied: readonly AppliedMigration[]): MigrationStatus {
-  const { appliedIds } = settleSquashes(layout, applied);
+/** Compares what the files say with the database's records (`settled`: settleSquashes' answer, when already taken). */
+export function computeMigrationStatus(layout: StatusLayout, applied: readonly AppliedMigration[], settled = settleSquashes(layout, applied)): MigrationStatus {
+  const { appliedIds } = settled;
   // Per app, name -> applied timestamp: one pass over the rows.
   const appliedAt = new Map<string, Map<string, string>>();
   for (const row of applied) {

@@ -9,6 +9,11 @@ export interface LocalState {
 
 export const LOCAL_STATE_DIR = '.migration-guard';
 
+/** The checkout's cache directory (parsed migrations, status layout, validated config, drift reference): `.migration-guard/cache`. */
+export function projectCacheDir(config: { repoRoot: string }): string {
+  return path.join(config.repoRoot, LOCAL_STATE_DIR, 'cache');
+}
+
 /** The state file's path for a repository root. */
 export function localStatePath(repoRoot: string): string {
   return path.join(repoRoot, LOCAL_STATE_DIR, 'local.json');

@@ -5,7 +5,7 @@
 import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { LOCAL_STATE_DIR } from './local-state.js';
+import { projectCacheDir } from './local-state.js';
 import type { RawConfig } from './schema.js';
 import { readJsonFile, rememberJsonFile } from '../fs/json-file.js';
 
@@ -18,7 +18,7 @@ interface CacheFile {
 /** Validated configuration for `data` (from `fileLabel`), through the cache under `repoRoot` unless that is null. */
 export async function validateConfigData(data: unknown, fileLabel: string, repoRoot: string | null): Promise<RawConfig> {
   if (repoRoot === null) return (await import('./schema.js')).validateConfig(data, fileLabel);
-  const file = path.join(repoRoot, LOCAL_STATE_DIR, 'cache', 'config.json');
+  const file = path.join(projectCacheDir({ repoRoot }), 'config.json');
   const key = { schema: schemaFingerprint(), data: JSON.stringify(data) };
   const cached = readJsonFile<CacheFile>(file);
   if (cached && cached.schema === key.schema && cached.data === key.data) return cached.raw;

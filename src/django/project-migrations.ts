@@ -1,7 +1,6 @@
 // Loads every guarded app's migration files and builds the project's graph (no Python involved).
 import type { ResolvedConfig } from '../config/load-config.js';
-import path from 'node:path';
-import { LOCAL_STATE_DIR } from '../config/local-state.js';
+import { projectCacheDir } from '../config/local-state.js';
 import { loadAppMigrations, statMigrationFiles, type MigrationFile } from './migration-files.js';
 import { openParsedMigrationCache } from './parsed-migration-cache.js';
 import { MigrationGraph } from './migration-graph.js';
@@ -30,9 +29,4 @@ export function buildProjectGraph(config: ResolvedConfig, migrations: readonly P
     apps: config.apps.map((app) => app.label),
     settings: { AUTH_USER_MODEL: config.authUserModel },
   });
-}
-
-/** The checkout's cache directory (parsed migrations, status layout): `.migration-guard/cache`. */
-export function projectCacheDir(config: Pick<ResolvedConfig, 'repoRoot'>): string {
-  return path.join(config.repoRoot, LOCAL_STATE_DIR, 'cache');
 }

@@ -4,8 +4,9 @@ import type { ConnectionSettings } from '../db/connection-settings.js';
 import { withConnection } from '../db/connect.js';
 import { readAppliedMigrations } from '../db/django-migrations.js';
 import { migrationId } from '../django/migration-graph.js';
-import { buildProjectGraph, loadProjectMigrations, projectCacheDir, statProjectMigrationFiles } from '../django/project-migrations.js';
-import { computeMigrationStatus, statusLayout, type MigrationStatus } from '../checks/migration-status.js';
+import { projectCacheDir } from '../config/local-state.js';
+import { buildProjectGraph, loadProjectMigrations, statProjectMigrationFiles } from '../django/project-migrations.js';
+import { computeMigrationStatus, settleSquashes, statusLayout, type MigrationStatus } from '../checks/migration-status.js';
 import { openStatusLayoutCache } from './status-layout-cache.js';
 
 /** Status of the configured apps against the database in `settings` (throws DatabaseUnreachableError). */
@@ -16,12 +17,13 @@ export async function readProjectStatus(config: ResolvedConfig, settings: Connec
   ]);
   // Unchanged files (and squashes settled the same way): no parsing, no graph.
   const cache = openStatusLayoutCache(projectCacheDir(config), config, listing);
-  let layout = cache.get(applied);
-  if (!layout) {
+  let entry = cache.get(applied);
+  if (!entry) {
     const migrations = await loadProjectMigrations(config, listing);
     const graph = buildProjectGraph(config, migrations, new Set(applied.map(migrationId)));
-    layout = statusLayout(graph, migrations, config.apps.map((app) => app.label));
-    cache.set(layout, applied);
+    const layout = statusLayout(graph, migrations, config.apps.map((app) => app.label));
+    entry = { layout, settled: settleSquashes(layout, applied) };
+    cache.set(entry);
   }
-  return computeMigrationStatus(layout, applied);
+  return computeMigrationStatus(entry.layout, applied, entry.settled);
 }

@@ -10,7 +10,7 @@ import type { ResolvedConfig } from '../config/load-config.js';
 import type { AppliedMigration } from '../db/django-migrations.js';
 import type { MigrationFile } from '../django/migration-files.js';
 import { fileIdentity, isSettled, SETTLE_MS } from '../django/parsed-migration-cache.js';
-import { settleSquashes, type StatusLayout } from '../checks/migration-status.js';
+import { settleSquashes, type SettledSquashes, type StatusLayout } from '../checks/migration-status.js';
 import { packageVersion } from '../package-version.js';
 import { readJsonFile, rememberJsonFile } from '../fs/json-file.js';
 
@@ -25,11 +25,17 @@ interface CacheFile {
   layout: StatusLayout;
 }
 
+/** A layout and how a database's rows settle its squashes (what computeMigrationStatus needs). */
+export interface SettledLayout {
+  layout: StatusLayout;
+  settled: SettledSquashes;
+}
+
 export interface StatusLayoutCache {
   /** The remembered layout, when the files are unchanged and `applied` settles the squashes as before. */
-  get(applied: readonly AppliedMigration[]): StatusLayout | undefined;
-  /** Remembers a layout built against `applied`; skipped while a file changed too recently to be trusted. Never throws. */
-  set(layout: StatusLayout, applied: readonly AppliedMigration[]): void;
+  get(applied: readonly AppliedMigration[]): SettledLayout | undefined;
+  /** Remembers a layout and the settlement it was built with; skipped while a file changed too recently to be trusted. Never throws. */
+  set(entry: SettledLayout): void;
 }
 
 /** Opens the cache in `cacheDir` for the apps of `config`, whose files are `listing` (per app, in config order). */
@@ -41,17 +47,17 @@ export function openStatusLayoutCache(
 ): StatusLayoutCache {
   const file = path.join(cacheDir, 'status-layout.json');
   const key = layoutKey(config, listing);
-  const settled = listing.every((files) => files.every((entry) => isSettled(entry.stats, options.settleMs ?? SETTLE_MS)));
-  const statesOf = (layout: StatusLayout, applied: readonly AppliedMigration[]) => settleSquashes(layout, applied).states.join(',');
+  const filesSettled = listing.every((files) => files.every((entry) => isSettled(entry.stats, options.settleMs ?? SETTLE_MS)));
   return {
     get(applied) {
       const entry = readJsonFile<CacheFile>(file); // null: none yet, or damaged
       if (entry?.version !== VERSION || entry.key !== key) return undefined;
-      return statesOf(entry.layout, applied) === entry.squashStates ? entry.layout : undefined;
+      const now = settleSquashes(entry.layout, applied);
+      return now.states.join(',') === entry.squashStates ? { layout: entry.layout, settled: now } : undefined;
     },
-    set(layout, applied) {
-      if (!settled) return;
-      rememberJsonFile(file, { version: VERSION, key, squashStates: statesOf(layout, applied), layout } satisfies CacheFile);
+    set({ layout, settled }) {
+      if (!filesSettled) return;
+      rememberJsonFile(file, { version: VERSION, key, squashStates: settled.states.join(','), layout } satisfies CacheFile);
     },
   };
 }
