@@ -1,9 +1,11 @@
 // Caches the reference schema under .migration-guard/cache/, keyed by everything that shapes it.
-import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { readFile, readdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { listMigrationFiles } from '../django/migration-files.js';
+import { projectCacheDir } from '../config/local-state.js';
+import type { MigrationFile } from '../django/migration-files.js';
 import type { MigrationKey } from '../django/migration-types.js';
+import { readJsonFile, rememberJsonFile } from '../fs/json-file.js';
 import type { DatabaseSchema, ServerInfo } from './schema/types.js';
 
 /** Bump when the cached shape or what read-schema records changes. */
@@ -20,8 +22,8 @@ export interface ReferenceSchema {
 
 export interface ReferenceKeyInputs {
   repoRoot: string;
-  /** Every guarded app's migrations/ directory. */
-  migrationsDirs: string[];
+  /** Every guarded app's migration files (statProjectMigrationFiles). */
+  migrationFiles: readonly (readonly MigrationFile[])[];
   djangoVersion: string;
   settingsModule: string | null;
   /** The server the reference is built on: its version shapes information_schema. */
@@ -36,7 +38,7 @@ export interface ReferenceKeyInputs {
 export async function referenceCacheKey(inputs: ReferenceKeyInputs): Promise<string> {
   const hash = createHash('sha256');
   hash.update(JSON.stringify({ format: CACHE_FORMAT, django: inputs.djangoVersion, settings: inputs.settingsModule, server: inputs.server, defaults: inputs.defaults, setup: inputs.setup }));
-  const files = (await Promise.all(inputs.migrationsDirs.map((dir) => listMigrationFiles(dir)))).flat().sort();
+  const files = inputs.migrationFiles.flat().map((entry) => entry.file).sort();
   const contents = await Promise.all(files.map((file) => readFile(file)));
   files.forEach((file, i) => {
     hash.update(`\0${path.relative(inputs.repoRoot, file)}\0`);
@@ -45,34 +47,25 @@ export async function referenceCacheKey(inputs: ReferenceKeyInputs): Promise<str
   return hash.digest('hex');
 }
 
-/** Where the cache lives: .migration-guard/cache/ under the repository root. */
-export function referenceCacheDir(repoRoot: string): string {
-  return path.join(repoRoot, '.migration-guard', 'cache');
-}
-
+/** The cache file for `key`, in the checkout's cache directory (.migration-guard/cache/). */
 export function referenceCacheFile(repoRoot: string, key: string): string {
-  return path.join(referenceCacheDir(repoRoot), `drift-reference-${key.slice(0, 24)}.json`);
+  return path.join(projectCacheDir({ repoRoot }), `drift-reference-${key.slice(0, 24)}.json`);
 }
 
 /** The cached reference for `key`, or null when absent, unreadable or for another key. */
-export async function readCachedReference(file: string, key: string): Promise<ReferenceSchema | null> {
-  try {
-    const data = JSON.parse(await readFile(file, 'utf8')) as { format?: number; key?: string; reference?: ReferenceSchema };
-    if (data.format !== CACHE_FORMAT || data.key !== key || !data.reference?.schema) return null;
-    return data.reference;
-  } catch {
-    return null;
-  }
+export function readCachedReference(file: string, key: string): ReferenceSchema | null {
+  const data = readJsonFile<{ format?: number; key?: string; reference?: ReferenceSchema } | null>(file);
+  if (data?.format !== CACHE_FORMAT || data.key !== key || !data.reference?.schema) return null;
+  return data.reference;
 }
 
-/** Writes the reference atomically (temp file + rename) and keeps only the newest few entries. */
+/**
+ * Remembers the reference (atomically, temp file + rename) and keeps only the newest few entries.
+ * Best effort, like every cache: a write or prune that fails only costs the next run a rebuild.
+ */
 export async function writeCachedReference(file: string, key: string, reference: ReferenceSchema): Promise<void> {
-  const dir = path.dirname(file);
-  await mkdir(dir, { recursive: true });
-  const temp = path.join(dir, `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
-  await writeFile(temp, `${JSON.stringify({ format: CACHE_FORMAT, key, reference })}\n`);
-  await rename(temp, file);
-  await pruneOldEntries(dir, file);
+  rememberJsonFile(file, { format: CACHE_FORMAT, key, reference });
+  await pruneOldEntries(path.dirname(file), file).catch(() => undefined);
 }
 
 async function pruneOldEntries(dir: string, keep: string): Promise<void> {

@@ -6,7 +6,7 @@ import { withConnection } from '../db/connect.js';
 import { describeConnection, type ConnectionSettings } from '../db/connection-settings.js';
 import { probeDjango } from '../django/manage-py.js';
 import type { ParsedMigration } from '../django/migration-types.js';
-import { loadProjectMigrations } from '../django/project-migrations.js';
+import { loadProjectMigrations, statProjectMigrationFiles } from '../django/project-migrations.js';
 import { UserError } from '../errors.js';
 import { compareSchemas } from './compare.js';
 import { judge, normalizeOptionsFor, readLive, type DriftOptions, type DriftResult } from './compare-live.js';
@@ -22,9 +22,11 @@ import { readServerInfo } from './schema/read-schema.js';
 export async function runDrift(config: ResolvedConfig, env: NodeJS.ProcessEnv, live: ConnectionSettings, options: DriftOptions = {}): Promise<DriftResult> {
   const fileLabel = config.configFile ?? '(defaults)';
   const useCache = (options.useCache ?? true) && config.raw.drift.cache;
+  // Listed and statted once: parsed for the records comparison, hashed for the cache key.
+  const listing = statProjectMigrationFiles(config);
   const [liveRead, migrations, django] = await Promise.all([
     readLive(live),
-    loadProjectMigrations(config).then(
+    listing.then((files) => loadProjectMigrations(config, files)).then(
       (list) => ({ list, problem: null as string | null }),
       (error: Error) => ({ list: [] as ParsedMigration[], problem: `the migration files could not be read: ${error.message}` }),
     ),
@@ -42,7 +44,7 @@ export async function runDrift(config: ResolvedConfig, env: NodeJS.ProcessEnv, l
   const setup = setupSteps(config);
   const key = await referenceCacheKey({
     repoRoot: config.repoRoot,
-    migrationsDirs: config.apps.map((app) => app.migrationsDir),
+    migrationFiles: await listing,
     djangoVersion: django.version,
     settingsModule: config.settingsModule,
     server: serverInfo,
@@ -51,7 +53,7 @@ export async function runDrift(config: ResolvedConfig, env: NodeJS.ProcessEnv, l
   });
   const cacheFile = referenceCacheFile(config.repoRoot, key);
 
-  let reference: ReferenceSchema | null = useCache && !options.rebuild ? await readCachedReference(cacheFile, key) : null;
+  let reference: ReferenceSchema | null = useCache && !options.rebuild ? readCachedReference(cacheFile, key) : null;
   let source: 'cache' | 'built' = 'cache';
   if (reference) {
     options.onPhase?.(`reference schema from cache (${path.relative(config.repoRoot, cacheFile)})`);
