@@ -14,5 +14,3 @@ export const ExitCode = {
   /** Interrupted (Ctrl-C). */
   interrupted: 130,
 } as const;
-
-export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];

@@ -2,7 +2,7 @@
 // database and the verdict. Loads no Django tooling (execa, the migration parser), so --against starts fast.
 import type { ResolvedConfig } from '../config/load-config.js';
 import { ExitCode } from '../cli/exit-codes.js';
-import { connect, type Connection } from '../db/connect.js';
+import { withConnection } from '../db/connect.js';
 import { describeConnection, type ConnectionSettings } from '../db/connection-settings.js';
 import { readAppliedMigrations } from '../db/django-migrations.js';
 import type { MigrationKey } from '../django/migration-types.js';
@@ -22,8 +22,6 @@ export interface DriftOptions {
   useCache?: boolean;
   /** Build the reference even when cached, and cache the new one (--rebuild). */
   rebuild?: boolean;
-  ignoreTables?: string[];
-  ignoreColumns?: string[];
   /** Progress lines ("migrate into scratch database …"). */
   onPhase?: (message: string) => void;
 }
@@ -58,7 +56,7 @@ export interface LiveRead {
 /** Compares two live databases the same way (--against): `expected` is the one compared against. */
 export async function compareLiveDatabases(expected: ConnectionSettings, actual: ConnectionSettings, options: DriftOptions = {}, config?: ResolvedConfig): Promise<DriftResult> {
   const [want, have] = await Promise.all([readLive(expected), readLive(actual)]);
-  const normalizeOptions = config ? normalizeOptionsFor(config, options) : { ignoreNames: options.ignoreNames, ignoreTables: options.ignoreTables, ignoreColumns: options.ignoreColumns };
+  const normalizeOptions = config ? normalizeOptionsFor(config, options) : { ignoreNames: options.ignoreNames };
   const expectedSchema = normalizeSchema(want.schema, normalizeOptions);
   const comparison = compareSchemas(expectedSchema, normalizeSchema(have.schema, normalizeOptions));
   return judge({
@@ -74,25 +72,22 @@ export async function compareLiveDatabases(expected: ConnectionSettings, actual:
   });
 }
 
-/** The comparison's options: the command line's on top of the config's ignore lists. */
+/** The comparison's options: the config's ignore lists, and --ignore-names on top of the config's. */
 export function normalizeOptionsFor(config: ResolvedConfig, options: DriftOptions): NormalizeOptions {
   const ignore = config.raw.drift.ignore;
   return {
     ignoreNames: options.ignoreNames || ignore.names,
-    ignoreTables: [...ignore.tables, ...(options.ignoreTables ?? [])],
-    ignoreColumns: [...ignore.columns, ...(options.ignoreColumns ?? [])],
+    ignoreTables: ignore.tables,
+    ignoreColumns: ignore.columns,
   };
 }
 
 /** A live database's schema and django_migrations, over one connection. */
 export async function readLive(settings: ConnectionSettings): Promise<LiveRead> {
-  const connection: Connection = await connect(settings);
-  try {
+  return withConnection(settings, async (connection) => {
     const [schema, records] = await Promise.all([readSchema(connection, settings.database), readAppliedMigrations(connection)]);
     return { schema, records: records.map(({ app, name }) => ({ app, name })) };
-  } finally {
-    await connection.end().catch(() => connection.destroy());
-  }
+  });
 }
 
 /** Counts what counts as drift and picks the exit code. */

@@ -1,7 +1,7 @@
 // The scratch database the reference is migrated into: created empty, always dropped (also on Ctrl-C/SIGTERM).
 import { randomBytes } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
-import { connect, quoteIdentifier } from '../db/connect.js';
+import { quoteIdentifier, withConnection } from '../db/connect.js';
 import { writeClientOptionsFile, type ClientOptionsFile } from '../db/client-options-file.js';
 import { findClientProgram } from '../db/client-programs.js';
 import type { ConnectionSettings } from '../db/connection-settings.js';
@@ -37,22 +37,25 @@ export async function createScratchDatabase(
   where: string,
 ): Promise<ScratchDatabase> {
   const settings: ConnectionSettings = { ...server, database: name };
-  const connection = await connect(settings, { database: null });
-  try {
-    await connection.query(`CREATE DATABASE ${quoteIdentifier(name)} CHARACTER SET ${defaults.charset} COLLATE ${defaults.collation}`);
-  } catch (error) {
-    const code = (error as { code?: string }).code;
-    if (code === 'ER_DBACCESS_DENIED_ERROR' || code === 'ER_ACCESS_DENIED_ERROR' || code === 'ER_SPECIFIC_ACCESS_DENIED_ERROR') {
-      const pattern = name.replace(/[0-9a-f]{8}$/, '%').replace(/_/g, '\\_').replace(/\\_%$/, '%');
-      throw new UserError(`Cannot create the scratch database "${name}" on ${where}: user "${server.user}" may not create databases there.`, {
-        fix: `Let it create scratch databases: GRANT ALL PRIVILEGES ON \`${pattern}\`.* TO '${server.user}'@'%';  or build the reference elsewhere with "drift": { "scratchServer": { "urlEnv": "DRIFT_SCRATCH_URL" } }`,
-        cause: error,
-      });
-    }
-    throw new UserError(`Cannot create the scratch database "${name}" on ${where}: ${(error as Error).message}`, { cause: error });
-  } finally {
-    await connection.end().catch(() => connection.destroy());
-  }
+  await withConnection(
+    settings,
+    async (connection) => {
+      try {
+        await connection.query(`CREATE DATABASE ${quoteIdentifier(name)} CHARACTER SET ${defaults.charset} COLLATE ${defaults.collation}`);
+      } catch (error) {
+        const code = (error as { code?: string }).code;
+        if (code === 'ER_DBACCESS_DENIED_ERROR' || code === 'ER_ACCESS_DENIED_ERROR' || code === 'ER_SPECIFIC_ACCESS_DENIED_ERROR') {
+          const pattern = name.replace(/[0-9a-f]{8}$/, '%').replace(/_/g, '\\_').replace(/\\_%$/, '%');
+          throw new UserError(`Cannot create the scratch database "${name}" on ${where}: user "${server.user}" may not create databases there.`, {
+            fix: `Let it create scratch databases: GRANT ALL PRIVILEGES ON \`${pattern}\`.* TO '${server.user}'@'%';  or build the reference elsewhere with "drift": { "scratchServer": { "urlEnv": "DRIFT_SCRATCH_URL" } }`,
+            cause: error,
+          });
+        }
+        throw new UserError(`Cannot create the scratch database "${name}" on ${where}: ${(error as Error).message}`, { cause: error });
+      }
+    },
+    { database: null },
+  );
 
   const controller = new AbortController();
   let optionsFile: ClientOptionsFile | null = null;
@@ -101,13 +104,8 @@ export async function createScratchDatabase(
     async drop() {
       try {
         if (!dropped) {
-          const dropConnection = await connect(settings, { database: null });
-          try {
-            await dropConnection.query(`DROP DATABASE IF EXISTS ${quoteIdentifier(name)}`);
-            dropped = true;
-          } finally {
-            await dropConnection.end().catch(() => dropConnection.destroy());
-          }
+          await withConnection(settings, (connection) => connection.query(`DROP DATABASE IF EXISTS ${quoteIdentifier(name)}`), { database: null });
+          dropped = true;
         }
       } catch (error) {
         if (!dropSync()) throw new UserError(`Could not drop the scratch database "${name}" on ${where}: ${(error as Error).message}`, { fix: `DROP DATABASE \`${name}\`;` });

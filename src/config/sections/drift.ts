@@ -31,5 +31,3 @@ export const driftSection = z
   })
   .strict()
   .prefault({});
-
-export type DriftConfig = z.output<typeof driftSection>;

@@ -102,6 +102,5 @@ export const restoreSection = z
   .strict()
   .prefault({});
 
-export type RestoreSection = z.output<typeof restoreSection>;
 export type RestoreSourceConfig = z.output<typeof restoreSourceSchema>;
 export type SanitizeRule = z.output<typeof sanitizeRule>;
