@@ -50,27 +50,47 @@ export function resolveConnectionSettings(raw: RawConfig, env: NodeJS.ProcessEnv
   );
 }
 
-/** Parses mysql://user:pass@host:port/name (also mariadb://, mysql2://). */
+/** Parses mysql://user:pass@host:port/name (also mariadb://, mysql2://, mysqlgis://). */
 export function parseDatabaseUrl(url: string, variable: string, fileLabel: string): ConnectionSettings {
+  const example = `export ${variable}=mysql://user:password@127.0.0.1:3306/mydb`;
+  const parsed = parseServerUrl(url);
+  if (parsed.problem === 'not a URL') throw new ConfigError(variable, fileLabel, 'is not a URL', example);
+  if (parsed.problem === 'scheme') throw new ConfigError(variable, fileLabel, `uses the scheme "${parsed.scheme}", but migration-guard supports MySQL/MariaDB only`, example);
+  if (!parsed.database) throw new ConfigError(variable, fileLabel, 'has no database name in its path', example);
+  return { ...parsed.server, database: parsed.database };
+}
+
+/** What parseServerUrl makes of a URL: the server and the database in the path ('' when none), or what is wrong. */
+export type ParsedServerUrl =
+  | { problem: null; server: Omit<ConnectionSettings, 'database'>; database: string }
+  | { problem: 'not a URL' }
+  | { problem: 'scheme'; scheme: string };
+
+/**
+ * Parses mysql://user:pass@host:port/name (also mariadb://, mysql2://, mysqlgis://) without requiring
+ * the name; callers word the problems (a port out of range or a bad %-escape is 'not a URL').
+ */
+export function parseServerUrl(url: string): ParsedServerUrl {
   let parsed: URL;
   try {
     parsed = new URL(url);
   } catch {
-    throw new ConfigError(variable, fileLabel, 'is not a URL', `export ${variable}=mysql://user:password@127.0.0.1:3306/mydb`);
+    return { problem: 'not a URL' };
   }
-  if (!/^(mysql|mysql2|mariadb|mysqlgis):$/.test(parsed.protocol)) {
-    throw new ConfigError(variable, fileLabel, `uses the scheme "${parsed.protocol}", but migration-guard supports MySQL/MariaDB only`, `export ${variable}=mysql://user:password@127.0.0.1:3306/mydb`);
+  if (!/^(mysql|mysql2|mariadb|mysqlgis):$/.test(parsed.protocol)) return { problem: 'scheme', scheme: parsed.protocol };
+  try {
+    return {
+      problem: null,
+      server: {
+        host: parsed.hostname || 'localhost',
+        port: parsed.port ? Number(parsed.port) : 3306,
+        user: decodeURIComponent(parsed.username) || 'root',
+        password: decodeURIComponent(parsed.password),
+        socket: parsed.searchParams.get('unix_socket') ?? undefined,
+      },
+      database: decodeURIComponent(parsed.pathname.replace(/^\//, '')),
+    };
+  } catch {
+    return { problem: 'not a URL' }; // a malformed %-escape
   }
-  const database = decodeURIComponent(parsed.pathname.replace(/^\//, ''));
-  if (!database) {
-    throw new ConfigError(variable, fileLabel, 'has no database name in its path', `export ${variable}=mysql://user:password@127.0.0.1:3306/mydb`);
-  }
-  return {
-    host: parsed.hostname || 'localhost',
-    port: parsed.port ? Number(parsed.port) : 3306,
-    user: decodeURIComponent(parsed.username) || 'root',
-    password: decodeURIComponent(parsed.password),
-    database,
-    socket: parsed.searchParams.get('unix_socket') ?? undefined,
-  };
 }

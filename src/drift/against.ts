@@ -14,13 +14,13 @@ export function resolveAgainst(value: string, live: ConnectionSettings, env: Nod
     return parseDatabaseUrl(url, variable, '--against');
   }
   if (value.includes('://')) {
-    const parsed = new URL(value);
-    if (parsed.password) {
+    // Parsed first: an unparsable URL (say, port 99999) is a user error too, not a crash.
+    const settings = parseDatabaseUrl(value, '--against', '--against');
+    if (settings.password) {
       throw new UserError('--against: a password on the command line ends up in shell history and process lists; migration-guard does not take it.', {
         fix: `Put the URL in a variable and pass its name: export STAGING_URL=mysql://...; migration-guard drift --against env:STAGING_URL   (or leave the password out and export ${AGAINST_PASSWORD_ENV})`,
       });
     }
-    const settings = parseDatabaseUrl(value, '--against', '--against');
     return { ...settings, password: env[AGAINST_PASSWORD_ENV] ?? (sameServer(settings, live) ? live.password : '') };
   }
   if (!/^[^/\\.]{1,64}$/.test(value)) throw new UserError(`--against "${value}" is not a database name, a mysql:// URL or env:VARIABLE.`, { fix: 'migration-guard drift --against staging_copy' });

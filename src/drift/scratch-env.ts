@@ -1,7 +1,7 @@
 // Points the project's own settings at the scratch database: the same environment variables, other values.
 import { ConfigError, UserError } from '../errors.js';
 import type { RawConfig } from '../config/schema.js';
-import type { ConnectionSettings } from '../db/connection-settings.js';
+import { parseServerUrl, type ConnectionSettings } from '../db/connection-settings.js';
 
 /** Where the reference is built: the server (maybe the live one) and whether it is the live one. */
 export interface ScratchServer {
@@ -21,26 +21,10 @@ export function resolveScratchServer(raw: RawConfig, env: NodeJS.ProcessEnv, liv
   const url = env[configured.urlEnv];
   const example = `export ${configured.urlEnv}=mysql://user:password@127.0.0.1:3306/`;
   if (!url) throw new ConfigError('drift.scratchServer.urlEnv', fileLabel, `names ${configured.urlEnv}, which is not set in the environment`, example);
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    throw new ConfigError('drift.scratchServer.urlEnv', fileLabel, `names ${configured.urlEnv}, whose value is not a URL`, example);
-  }
-  if (!/^(mysql|mysql2|mariadb):$/.test(parsed.protocol)) {
-    throw new ConfigError('drift.scratchServer.urlEnv', fileLabel, `names ${configured.urlEnv}, whose scheme "${parsed.protocol}" is not mysql:`, example);
-  }
-  return {
-    settings: {
-      host: parsed.hostname || 'localhost',
-      port: parsed.port ? Number(parsed.port) : 3306,
-      user: decodeURIComponent(parsed.username) || 'root',
-      password: decodeURIComponent(parsed.password),
-      socket: parsed.searchParams.get('unix_socket') ?? undefined,
-    },
-    sameAsLive: false,
-    label: `the scratch server (${configured.urlEnv})`,
-  };
+  const parsed = parseServerUrl(url);
+  if (parsed.problem === 'not a URL') throw new ConfigError('drift.scratchServer.urlEnv', fileLabel, `names ${configured.urlEnv}, whose value is not a URL`, example);
+  if (parsed.problem === 'scheme') throw new ConfigError('drift.scratchServer.urlEnv', fileLabel, `names ${configured.urlEnv}, whose scheme "${parsed.scheme}" is not mysql:`, example);
+  return { settings: parsed.server, sameAsLive: false, label: `the scratch server (${configured.urlEnv})` };
 }
 
 /**

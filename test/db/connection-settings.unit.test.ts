@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeConnection, parseDatabaseUrl, resolveConnectionSettings } from '../../src/db/connection-settings.js';
+import { describeConnection, parseDatabaseUrl, parseServerUrl, resolveConnectionSettings } from '../../src/db/connection-settings.js';
 import { configSchema } from '../../src/config/schema.js';
 
 const mapped = configSchema.parse({ database: { env: { name: 'HCAT_DB', user: 'HCAT_USER', password: 'HCAT_PASSWORD', host: 'HCAT_HOST', port: 'HCAT_PORT' } } });
@@ -25,6 +25,22 @@ describe('resolveConnectionSettings', () => {
   it('rejects URLs for other databases and URLs without a database name', () => {
     expect(() => parseDatabaseUrl('postgres://u:p@h/db', 'DATABASE_URL', 'cfg')).toThrow(/MySQL\/MariaDB only/);
     expect(() => parseDatabaseUrl('mysql://u:p@h:3306/', 'DATABASE_URL', 'cfg')).toThrow(/no database name/);
+  });
+
+  it('calls a URL that does not parse (port out of range, bad %-escape) not a URL', () => {
+    expect(() => parseDatabaseUrl('mysql://u@h:99999/db', 'DATABASE_URL', 'cfg')).toThrow(/"DATABASE_URL" is not a URL/);
+    expect(() => parseDatabaseUrl('mysql://u:%E0@h/db', 'DATABASE_URL', 'cfg')).toThrow(/"DATABASE_URL" is not a URL/);
+  });
+
+  it('parses a server URL with or without a database name', () => {
+    expect(parseServerUrl('mysqlgis://app:p%40ss@db:3307/?unix_socket=/run/mysqld.sock')).toEqual({
+      problem: null,
+      server: { host: 'db', port: 3307, user: 'app', password: 'p@ss', socket: '/run/mysqld.sock' },
+      database: '',
+    });
+    expect(parseServerUrl('mysql://db/shop')).toMatchObject({ problem: null, database: 'shop', server: { user: 'root', password: '', port: 3306 } });
+    expect(parseServerUrl('postgres://db/shop')).toEqual({ problem: 'scheme', scheme: 'postgres:' });
+    expect(parseServerUrl('db/shop')).toEqual({ problem: 'not a URL' });
   });
 
   it('describes a connection without its password', () => {

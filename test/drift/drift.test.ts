@@ -234,6 +234,16 @@ describe('drift against the reference built by the migrations', () => {
     expect(refused.stderr).not.toContain(staging.settings.password);
   });
 
+  it('--against with a URL that does not parse (port out of range) is a user error, not a crash', async () => {
+    const run = await runCli(['drift', '--against', 'mysql://u@db.example:99999/stage'], { cwd: repo.dir, env: base.env });
+    expect(run.exitCode).toBe(2);
+    expect(run.stderr).toContain('"--against" is not a URL');
+    expect(run.stderr).not.toContain('internal error');
+    const json = await drift(base, ['--against', 'mysql://u@db.example:99999/stage']);
+    expect(json.exitCode).toBe(2);
+    expect(json.json.error?.message).toContain('"--against" is not a URL');
+  });
+
   // These two change the checkout's migrations, so they come last.
   it('finds a faked migration: recorded as applied, never run (and the new file invalidates the cache)', async () => {
     await addMigration(

@@ -4,7 +4,8 @@ import { explainMigrateFailure } from '../../src/drift/migrate-failure.js';
 import { compareRecordsWithDatabase, compareRecordsWithFiles } from '../../src/drift/migration-records.js';
 import { resolveAgainst } from '../../src/drift/against.js';
 import { scratchDatabaseName } from '../../src/drift/scratch-database.js';
-import { scratchDatabaseEnv } from '../../src/drift/scratch-env.js';
+import { resolveScratchServer, scratchDatabaseEnv } from '../../src/drift/scratch-env.js';
+import { UserError } from '../../src/errors.js';
 import { configSchema } from '../../src/config/schema.js';
 import type { ParsedMigration } from '../../src/django/migration-types.js';
 
@@ -83,6 +84,47 @@ describe('--against', () => {
     expect(resolveAgainst('env:STAGING', live, { STAGING: 'mysql://u:p%40ss@db.example:3307/stage' })).toMatchObject({ host: 'db.example', port: 3307, user: 'u', password: 'p@ss', database: 'stage' });
     expect(() => resolveAgainst('mysql://u:pw@db/stage', live, {})).toThrow(/password on the command line/);
     expect(resolveAgainst('mysql://u@db/stage', live, { MIGRATION_GUARD_AGAINST_PASSWORD: 'pw2' })).toMatchObject({ user: 'u', password: 'pw2' });
+  });
+
+  it('turns a URL that does not parse into a user error (exit 2), never naming a password', () => {
+    for (const url of ['mysql://u@db:99999/stage', 'mysql://u:%E0@db/stage']) {
+      let error: unknown;
+      try {
+        resolveAgainst(url, live, {});
+      } catch (caught) {
+        error = caught;
+      }
+      expect(error).toBeInstanceOf(UserError);
+      expect((error as UserError).exitCode).toBe(2);
+      expect((error as UserError).message).toMatch(/"--against" is not a URL/);
+    }
+    expect(() => resolveAgainst('postgres://u@db/stage', live, {})).toThrow(/MySQL\/MariaDB only/);
+    expect(() => resolveAgainst('mysql://u@db/', live, {})).toThrow(/no database name/);
+  });
+});
+
+describe('scratch server', () => {
+  const live = { host: '127.0.0.1', port: 3306, user: 'dev', password: 'secret', database: 'shop' };
+  const raw = configSchema.parse({ drift: { scratchServer: { urlEnv: 'SCRATCH_URL' } } });
+
+  it('is the live server unless configured', () => {
+    expect(resolveScratchServer(configSchema.parse({}), {}, live, 'f')).toEqual({ settings: { host: '127.0.0.1', port: 3306, user: 'dev', password: 'secret' }, sameAsLive: true, label: "the configured database's server" });
+  });
+
+  it('reads the configured URL (a database name in it is not needed, and ignored)', () => {
+    expect(resolveScratchServer(raw, { SCRATCH_URL: 'mysql://u:p%40ss@scratch.example:3307/' }, live, 'f')).toEqual({
+      settings: { host: 'scratch.example', port: 3307, user: 'u', password: 'p@ss', socket: undefined },
+      sameAsLive: false,
+      label: 'the scratch server (SCRATCH_URL)',
+    });
+    expect(resolveScratchServer(raw, { SCRATCH_URL: 'mariadb://scratch.example/ignored' }, live, 'f').settings).toEqual({ host: 'scratch.example', port: 3306, user: 'root', password: '', socket: undefined });
+  });
+
+  it('names the variable when it is unset, not a URL or not mysql:', () => {
+    expect(() => resolveScratchServer(raw, {}, live, 'f')).toThrow(/names SCRATCH_URL, which is not set/);
+    expect(() => resolveScratchServer(raw, { SCRATCH_URL: 'not a url' }, live, 'f')).toThrow(/names SCRATCH_URL, whose value is not a URL/);
+    expect(() => resolveScratchServer(raw, { SCRATCH_URL: 'mysql://h:99999/' }, live, 'f')).toThrow(/names SCRATCH_URL, whose value is not a URL/);
+    expect(() => resolveScratchServer(raw, { SCRATCH_URL: 'postgres://h/' }, live, 'f')).toThrow(/names SCRATCH_URL, whose scheme "postgres:" is not mysql:/);
   });
 });
 
