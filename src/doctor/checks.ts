@@ -1,10 +1,11 @@
 // The checks `doctor` runs on a checkout, each returning an outcome and the command that fixes a failure.
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { execa } from 'execa';
 import type { ResolvedConfig } from '../config/load-config.js';
 import { resolveConnectionSettings, describeConnection } from '../db/connection-settings.js';
 import { probeDjango, probeSettings } from '../django/manage-py.js';
+import { openRepository } from '../git/repository.js';
+import { hooksPath as readHooksPath } from '../hooks/installation/husky.js';
 import { readProjectStatus } from '../status/project-status.js';
 import { UserError } from '../errors.js';
 
@@ -74,9 +75,10 @@ function migrationsOutcome(verdict: string, totals: { applied: number; pending: 
 }
 
 async function checkHooks(repoRoot: string): Promise<CheckOutcome> {
-  const result = await execa('git', ['config', '--get', 'core.hooksPath'], { cwd: repoRoot, reject: false });
-  const hooksPath = result.stdout.trim();
-  const preCommit = path.join(repoRoot, '.husky', 'pre-commit');
+  // Where `install` writes them: the git root's .husky/ (the config may sit in a subdirectory).
+  const root = await openRepository(repoRoot).then((repository) => repository.root, () => repoRoot);
+  const hooksPath = readHooksPath(root) ?? '';
+  const preCommit = path.join(root, '.husky', 'pre-commit');
   const installed = existsSync(preCommit) && readFileSync(preCommit, 'utf8').includes('migration-guard');
   if (!installed) {
     return { name: 'git hooks', state: 'fail', detail: '.husky/pre-commit does not call migration-guard', fix: 'npx migration-guard install' };

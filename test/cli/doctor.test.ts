@@ -1,5 +1,5 @@
 // `doctor` on a fresh clone of the fixture project: what it lacks, each with its fix.
-import { writeFile } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
@@ -63,5 +63,25 @@ describe('migration-guard doctor', () => {
     expect(database.detail).toContain(`as user "${db.settings.user}"`);
     expect(JSON.stringify(outcomes)).not.toContain('definitely-wrong-pw');
     expect(byName(outcomes, 'migrations').state).toBe('skipped');
+  });
+
+  it("looks for the hooks where install puts them, the git root's .husky/, also with the config in a subdirectory", async () => {
+    const sub = path.join(repo.dir, 'ops');
+    const config = JSON.parse(await repo.git('show', 'HEAD:migration-guard.config.json')) as Record<string, unknown>;
+    await mkdir(sub);
+    await writeFile(path.join(sub, 'migration-guard.config.json'), JSON.stringify({ ...config, projectRoot: '..' }));
+    await mkdir(path.join(repo.dir, '.husky'));
+    await writeFile(path.join(repo.dir, '.husky', 'pre-commit'), 'npx --no -- migration-guard hook pre-commit\n');
+    await repo.git('config', 'core.hooksPath', '.husky/_');
+    try {
+      const result = await runCli(['doctor', '--json'], { cwd: sub, env: db.env });
+      const outcomes = JSON.parse(result.stdout) as Outcome[];
+      expect(byName(outcomes, 'configuration').detail).toContain(path.join(sub, 'migration-guard.config.json'));
+      expect(byName(outcomes, 'git hooks')).toMatchObject({ state: 'ok', detail: 'installed (core.hooksPath = .husky/_)' });
+    } finally {
+      await repo.git('config', '--unset', 'core.hooksPath');
+      await rm(path.join(repo.dir, '.husky'), { recursive: true, force: true });
+      await rm(sub, { recursive: true, force: true });
+    }
   });
 });
