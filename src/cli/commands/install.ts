@@ -52,8 +52,8 @@ export function register(program: Command): void {
       }
       if (outcomes.every(([, outcome]) => outcome === 'already-present')) say('.husky/: hooks already installed.');
 
-      const pythonChoice = options.python ?? config.python.path;
-      const probe = probePython(options.python ? path.resolve(process.cwd(), options.python) : pythonChoice);
+      // A relative --python is relative to where the command runs: the -C directory when given.
+      const probe = probePython(options.python ? path.resolve(context.cwd, options.python) : config.python.path);
       let pythonRecorded = false;
       if (probe.ok) {
         writeLocalState(config.repoRoot, { ...readLocalState(config.repoRoot), python: probe.executable });
