@@ -1,7 +1,7 @@
 // `migration-guard check` for CI: --tree, --range, --staged, --json, exit codes.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createFixtureRepo, gitEnv, runCli, type FixtureRepo } from '../helpers/fixture-project.js';
-import { readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
 let repo: FixtureRepo;
@@ -89,6 +89,21 @@ describe('migration-guard check', () => {
     const open = await check(['--tree', 'main'], env);
     expect(open.exitCode).toBe(0);
     expect(open.output).toContain('Could not ask Django whether models and migrations agree');
+  });
+
+  test('--config with a relative path is resolved against the working directory, once', async () => {
+    // A config outside the repository root: the path given is relative to the cwd, not to the config's own folder.
+    const dir = path.join(repo.dir, 'ci');
+    const fixtureConfig = JSON.parse(await readFile(path.join(repo.dir, 'migration-guard.config.json'), 'utf8')) as Record<string, unknown>;
+    await mkdir(dir, { recursive: true });
+    await writeFile(path.join(dir, 'check-config.json'), JSON.stringify({ ...fixtureConfig, projectRoot: '..' }));
+    try {
+      const result = await check(['--config', 'ci/check-config.json', '--tree', 'main', '--json']);
+      expect(result.exitCode).toBe(0);
+      expect(result.json).toMatchObject({ ok: true, mode: 'tree main', django: { verdict: { kind: 'in-sync' } }, problems: [] });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   test('a revision that does not exist: exit 2 with the fix', async () => {

@@ -1,6 +1,6 @@
 // `migration-guard check`: the hooks' rules for CI and scripts (--staged, --range A..B, --tree REV).
 import type { Command } from 'commander';
-import { commandContext } from '../context.js';
+import type { GlobalOptions } from '../context.js';
 import { ExitCode } from '../exit-codes.js';
 import { UserError } from '../../errors.js';
 import { blocking, type Problem } from '../../checks/problem.js';
@@ -40,8 +40,8 @@ export function register(program: Command): void {
     .action(async (options: CheckOptions, command: Command) => {
       const modes = [options.staged, options.range, options.tree].filter((mode) => mode !== undefined && mode !== false).length;
       if (modes > 1) throw new UserError('Give only one of --staged, --range, --tree.', { fix: 'migration-guard check --range origin/main..HEAD' });
-      const { config } = await commandContext(command);
-      const context = await loadHookContext(config.repoRoot, command.optsWithGlobals<{ config?: string }>().config);
+      const globals = command.optsWithGlobals<GlobalOptions>();
+      const context = await loadHookContext(globals.cwd ?? process.cwd(), globals.config);
       if (options.failClosed) context.config.raw.hooks = { ...context.config.raw.hooks, failClosed: true };
 
       let mode: string;
