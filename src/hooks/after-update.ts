@@ -1,9 +1,8 @@
 // What post-merge/post-checkout/post-rewrite say and do once migrations changed: report, compare
 // with the database, and on a terminal offer to migrate (development only).
 import { loadHookContext } from './hook-context.js';
-import { listChangesBetween } from '../git/file-changes.js';
+import type { FileChange } from '../git/file-changes.js';
 import { currentBranch, type Repository } from '../git/repository.js';
-import { migrationPathspecs } from '../checks/project-paths.js';
 import { noMigrationChanges, summarizeMigrationChanges } from '../checks/migration-changes.js';
 import { planAfterUpdate } from '../checks/after-update.js';
 import type { MigrationStatus } from '../checks/migration-status.js';
@@ -15,18 +14,25 @@ import { errorStyle } from '../ui/style.js';
 
 const STATUS_TIMEOUT_MS = 8_000;
 
-export interface UpdateSpanInput {
+/** What a post-* hook reports on: the code moved from `from` to `to` (commits, or a tree for a squash merge). */
+export interface UpdateSpan {
   from: string;
   to: string;
+  /** "switching to feature-x", "the merge", "the rebase" */
   event: string;
   previousRef?: string;
+  /** The branch HEAD is on (null when detached), when the hook already looked it up. */
+  currentBranch?: string | null;
 }
 
-/** Reports on the migrations between `from` and `to` and offers to apply what is pending. */
-export async function reportAfterUpdate(options: { cwd: string; configPath?: string }, repository: Repository, span: UpdateSpanInput): Promise<void> {
-  const context = await loadHookContext(options.cwd, options.configPath);
+/**
+ * Reports on the migrations between `from` and `to` and offers to apply what is pending;
+ * `changed` is every file change between them (`git diff --name-status from to`).
+ */
+export async function reportAfterUpdate(options: { cwd: string; configPath?: string }, repository: Repository, span: UpdateSpan, changed: readonly FileChange[]): Promise<void> {
+  const context = await loadHookContext(options.cwd, options.configPath, repository);
   const { config, project } = context;
-  const changes = summarizeMigrationChanges(await listChangesBetween(repository, span.from, span.to, migrationPathspecs(project)), project);
+  const changes = summarizeMigrationChanges(changed, project);
   if (noMigrationChanges(changes)) return;
 
   let status: MigrationStatus | null = null;
@@ -45,7 +51,7 @@ export async function reportAfterUpdate(options: { cwd: string; configPath?: str
     statusUnknownBecause,
     role: config.role,
     previousRef: span.previousRef,
-    currentRef: (await currentBranch(repository)) ?? undefined,
+    currentRef: (span.currentBranch !== undefined ? span.currentBranch : await currentBranch(repository)) ?? undefined,
     changedButApplied: changes.changed.map((migration) => `${migration.app}.${migration.name}`).filter((id) => appliedIds.has(id)),
   });
   process.stderr.write(`${plan.lines.join('\n')}\n`);

@@ -11,10 +11,14 @@ export interface HookContext {
   project: ProjectPaths;
 }
 
-/** Loads configuration and repository for a hook or `check` started in `cwd`, and remembers them for the next pre-commit. */
-export async function loadHookContext(cwd: string, configPath?: string): Promise<HookContext> {
+/**
+ * Loads configuration and repository for a hook or `check` started in `cwd`, and remembers them for
+ * the next pre-commit. `opened` is a repository the caller opened already: reused when the
+ * configuration sits at its root (otherwise the repository around the configuration is opened).
+ */
+export async function loadHookContext(cwd: string, configPath?: string, opened?: Repository): Promise<HookContext> {
   const config = await loadConfig({ cwd, configPath });
-  const repository = await openRepository(config.repoRoot);
+  const repository = opened?.root === config.repoRoot ? opened : await openRepository(config.repoRoot);
   const context = { config, repository, project: projectPaths(config, repository.root) };
   if (!configPath) writeContextCache(context, cwd);
   return context;

@@ -1,17 +1,12 @@
 // post-merge, post-checkout, post-rewrite: after the code changed under the database, say which
 // migrations arrived, vanished or changed, where the database stands, and offer to migrate.
 // Never fails the git operation: every path returns 0.
-import { git, splitNul } from '../git/run-git.js';
+import { git } from '../git/run-git.js';
+import { listChangesBetween } from '../git/file-changes.js';
 import { currentBranch, isNullCommit, isRebaseInProgress, openRepository, resolveCommit, type Repository } from '../git/repository.js';
 import { stagedTreeId } from '../git/tree-snapshot.js';
 import type { HookName } from './entry.js';
-
-interface UpdateSpan {
-  from: string;
-  to: string;
-  event: string;
-  previousRef?: string;
-}
+import type { UpdateSpan } from './after-update.js';
 
 /** Runs one post-* hook; returns 0 whatever happens. */
 export async function runPostHook(name: HookName, options: { cwd: string; configPath?: string }, args: string[]): Promise<number> {
@@ -19,10 +14,10 @@ export async function runPostHook(name: HookName, options: { cwd: string; config
   const span = await updateSpan(name, repository, args);
   if (!span) return 0;
   // Cheap look before loading the configuration: did any migrations/ module change at all?
-  const changed = splitNul(await git(repository.root, ['diff', '--name-only', '--no-renames', '-z', span.from, span.to]));
-  if (!changed.some((file) => /(^|\/)migrations\/[^/]+\.py$/.test(file))) return 0;
+  const changes = await listChangesBetween(repository, span.from, span.to);
+  if (!changes.some((change) => /(^|\/)migrations\/[^/]+\.py$/.test(change.path))) return 0;
   const { reportAfterUpdate } = await import('./after-update.js');
-  await reportAfterUpdate(options, repository, span);
+  await reportAfterUpdate(options, repository, span, changes);
   return 0;
 }
 
@@ -33,7 +28,7 @@ async function updateSpan(name: HookName, repository: Repository, args: string[]
       // Only branch switches that move HEAD; a rebase checks out commits as it goes (post-rewrite reports at the end).
       if (flag !== '1' || previous === next || isNullCommit(previous) || isRebaseInProgress(repository)) return null;
       const branch = await currentBranch(repository);
-      return { from: previous, to: next, event: `switching to ${branch ?? next.slice(0, 10)}`, previousRef: await refName(repository, previous) };
+      return { from: previous, to: next, event: `switching to ${branch ?? next.slice(0, 10)}`, previousRef: await refName(repository, previous), currentBranch: branch };
     }
     case 'post-merge': {
       const squash = args[0] === '1';
