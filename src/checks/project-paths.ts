@@ -55,6 +55,17 @@ export function migrationOf(file: string, project: ProjectPaths): MigrationPath 
   return null;
 }
 
+/** The guarded apps (in configuration order) with a migration module among the changed paths. */
+export function appsWithMigrationChanges(changes: readonly { path: string }[], project: ProjectPaths): AppPaths[] {
+  const labels = new Set(changes.map((change) => migrationOf(change.path, project)?.app).filter(Boolean));
+  return project.apps.filter((app) => labels.has(app.label));
+}
+
+/** Repository-relative path of migration `name` of app `app`, as the graph checks name files (`pathOf`). */
+export function migrationPathOf(project: ProjectPaths): (app: string, name: string) => string {
+  return (app, name) => `${project.apps.find((candidate) => candidate.label === app)?.migrationsDir ?? app}/${name}.py`;
+}
+
 /** Whether the path is (part of) the settings module. */
 export function isSettingsFile(file: string, project: ProjectPaths): boolean {
   return file.endsWith('.py') && project.settings.some((settings) => file === settings || isInside(file, settings));
@@ -64,9 +75,4 @@ export function isSettingsFile(file: string, project: ProjectPaths): boolean {
 export function affectsDjangoVerdict(file: string, project: ProjectPaths): boolean {
   if (!file.endsWith('.py')) return false;
   return appOf(file, project) !== null || isSettingsFile(file, project);
-}
-
-/** Pathspecs of every guarded app's migrations directory. */
-export function migrationPathspecs(project: ProjectPaths): string[] {
-  return project.apps.map((app) => app.migrationsDir);
 }

@@ -10,8 +10,6 @@ import type { TreeSource } from './django-verdict.js';
 
 export interface TreeMigrations {
   migrations: ParsedMigration[];
-  /** Blob id per repository-relative path. */
-  blobs: Map<string, string>;
   /** Files the parser cannot read (warnings), and the apps they make uncertain. */
   unreadable: Problem[];
   unreadableApps: Set<string>;
@@ -32,10 +30,9 @@ export async function listMigrationEntries(repository: Repository, project: Proj
 /** Reads and parses migration entries (one `git cat-file --batch` for all). */
 export async function parseMigrationEntries(repository: Repository, project: ProjectPaths, entries: readonly TreeEntry[]): Promise<TreeMigrations> {
   const contents = await readBlobs(repository, entries.map((entry) => entry.object));
-  const result: TreeMigrations = { migrations: [], blobs: new Map(), unreadable: [], unreadableApps: new Set() };
+  const result: TreeMigrations = { migrations: [], unreadable: [], unreadableApps: new Set() };
   for (const entry of entries) {
     const migration = migrationOf(entry.path, project)!;
-    result.blobs.set(entry.path, entry.object);
     const source = contents.get(entry.object);
     if (source === undefined) continue;
     try {

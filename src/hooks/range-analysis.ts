@@ -2,18 +2,19 @@
 // on the tip, no shipped migration edited or deleted, no conflict with the branch they merge into.
 import { listCommitChanges, type FileChange } from '../git/file-changes.js';
 import { findPublishedPaths } from '../git/remote-refs.js';
-import { existingObjects } from '../git/tree-entries.js';
+import { existingObjects, type TreeEntry } from '../git/tree-entries.js';
 import { runGit } from '../git/run-git.js';
 import { MigrationGraph } from '../django/migration-graph.js';
 import type { ParsedMigration } from '../django/migration-types.js';
-import { affectsDjangoVerdict, migrationOf, type AppPaths } from '../checks/project-paths.js';
-import { findPublishedMigrationChanges, publishedChangeProblems } from '../checks/published-migrations.js';
+import { buildProjectGraph } from '../django/project-migrations.js';
+import { affectsDjangoVerdict, appsWithMigrationChanges, migrationOf, migrationPathOf } from '../checks/project-paths.js';
+import { findPublishedMigrationChanges, modifiedOrDeletedMigrations, publishedChangeProblems } from '../checks/published-migrations.js';
 import { mergeConflictProblems, migrationGraphProblems, migrationIds } from '../checks/migration-graph-problems.js';
 import { djangoVerdictProblems } from '../checks/django-verdict.js';
 import { mysqlMigrationWarnings } from '../checks/mysql-warnings.js';
 import type { Problem } from '../checks/problem.js';
 import { djangoVerdictFor, type VerdictResult } from './django-verdict.js';
-import { listMigrationEntries, loadTreeMigrations, parseMigrationEntries } from './migrations-in-tree.js';
+import { listMigrationEntries, parseMigrationEntries } from './migrations-in-tree.js';
 import type { HookContext } from './hook-context.js';
 
 export interface RangeOptions {
@@ -41,19 +42,22 @@ export async function analyzeRange(context: HookContext, options: RangeOptions):
   const commits = await listCommitChanges(repository, options.tip, options.exclude);
   if (commits.length === 0) return { problems: [], nothingToCheck: `${options.label}: no new commits` };
   const changes = commits.flatMap((commit) => commit.changes);
-  const pathOf = (app: string, name: string) => `${project.apps.find((candidate) => candidate.label === app)?.migrationsDir ?? app}/${name}.py`;
+  const pathOf = migrationPathOf(project);
+  const tipSource = { kind: 'commit' as const, rev: options.tip };
+  // Every guarded app's migration entries at the tip, listed once for both uses below (when either needs them).
+  let tipListing: Promise<TreeEntry[]> | undefined;
+  const tipEntries = () => (tipListing ??= listMigrationEntries(repository, project, tipSource, project.apps));
   // Conflicts with the target branch are checked even when the new commits touch no Python: the
   // branch may carry a migration pushed earlier, before the target got one of its own.
-  const mergeConflicts = options.mergeTarget ? await conflictsWithTarget(context, options.tip, options.mergeTarget, pathOf, `at ${options.label}`) : [];
+  const mergeConflicts = options.mergeTarget ? await conflictsWithTarget(context, options.tip, tipEntries, options.mergeTarget, pathOf, `at ${options.label}`) : [];
   if (!changes.some((change) => affectsDjangoVerdict(change.path, project))) {
     return { problems: mergeConflicts, nothingToCheck: mergeConflicts.length ? undefined : `${options.label}: no commit touches Python in a guarded app or the settings` };
   }
-  const changedApps = appsWithMigrationChanges(changes, context);
-  const tipSource = { kind: 'commit' as const, rev: options.tip };
+  const changedApps = appsWithMigrationChanges(changes, project);
   const [verdict, shipped, tipMigrations] = await Promise.all([
     djangoVerdictFor(context, tipSource),
     shippedChanges(context, changes, options),
-    loadTreeMigrations(repository, project, tipSource, changedApps.length ? project.apps : []),
+    (changedApps.length ? tipEntries() : Promise.resolve([])).then((entries) => parseMigrationEntries(repository, project, entries)),
   ]);
 
   const problems: Problem[] = [];
@@ -71,7 +75,7 @@ export async function analyzeRange(context: HookContext, options: RangeOptions):
 
   const readable = new Set(changedApps.map((app) => app.label).filter((label) => !tipMigrations.unreadableApps.has(label)));
   problems.push(...tipMigrations.unreadable);
-  const tipGraph = new MigrationGraph(tipMigrations.migrations, { apps: project.apps.map((app) => app.label), settings: { AUTH_USER_MODEL: config.authUserModel } });
+  const tipGraph = buildProjectGraph(config, tipMigrations.migrations);
   problems.push(...migrationGraphProblems(tipGraph, { apps: readable, pathOf, where }));
   // A conflict already visible in the tip alone is reported once, as such.
   problems.push(...mergeConflicts.filter((problem) => !problem.files.every((file) => problems.some((known) => known.code === 'conflicting-leaves' && known.files.includes(file)))));
@@ -84,18 +88,13 @@ export async function analyzeRange(context: HookContext, options: RangeOptions):
   return { problems, verdict };
 }
 
-function appsWithMigrationChanges(changes: readonly FileChange[], context: HookContext): AppPaths[] {
-  const labels = new Set(changes.map((change) => migrationOf(change.path, context.project)?.app).filter(Boolean));
-  return context.project.apps.filter((app) => labels.has(app.label));
-}
-
 // Apps where the tip and the target each have migrations the other lacks: parse just those, on
 // both sides, and look for leaves a merge would leave side by side.
-async function conflictsWithTarget(context: HookContext, tip: string, target: string, pathOf: (app: string, name: string) => string, where: string): Promise<Problem[]> {
+async function conflictsWithTarget(context: HookContext, tip: string, tipEntries: () => Promise<TreeEntry[]>, target: string, pathOf: (app: string, name: string) => string, where: string): Promise<Problem[]> {
   const { repository, project, config } = context;
   if (await isAncestor(context, target, tip)) return [];
   const [ours, theirs] = await Promise.all([
-    listMigrationEntries(repository, project, { kind: 'commit', rev: tip }, project.apps),
+    tipEntries(),
     listMigrationEntries(repository, project, { kind: 'commit', rev: target }, project.apps),
   ]);
   const diverged = project.apps.filter((app) => {
@@ -121,7 +120,7 @@ async function conflictsWithTarget(context: HookContext, tip: string, target: st
 
 async function shippedChanges(context: HookContext, changes: readonly FileChange[], options: RangeOptions): Promise<Problem[]> {
   const { repository, project } = context;
-  const candidates = [...new Set(changes.filter((change) => change.status !== 'A' && migrationOf(change.path, project)).map((change) => change.path))];
+  const candidates = [...new Set(modifiedOrDeletedMigrations(changes, project))];
   if (candidates.length === 0) return [];
   let shipped: Map<string, string>;
   if (options.shipped.kind === 'remote') {

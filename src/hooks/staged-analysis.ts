@@ -5,7 +5,7 @@ import { mergeHeads } from '../git/merge-state.js';
 import { findPublishedPaths } from '../git/remote-refs.js';
 import { listIndexEntries, listTreeEntries } from '../git/tree-entries.js';
 import { MigrationGraph } from '../django/migration-graph.js';
-import { affectsDjangoVerdict, appOf, migrationOf, type AppPaths } from '../checks/project-paths.js';
+import { affectsDjangoVerdict, appOf, appsWithMigrationChanges, migrationPathOf, type AppPaths } from '../checks/project-paths.js';
 import { findUntrackedMigrations, untrackedMigrationProblem } from '../checks/untracked-migrations.js';
 import { findPublishedMigrationChanges, modifiedOrDeletedMigrations, publishedChangeProblems } from '../checks/published-migrations.js';
 import { migrationGraphProblems } from '../checks/migration-graph-problems.js';
@@ -24,8 +24,7 @@ export interface StagedAnalysis {
   verdict?: VerdictResult;
   /** Migrations staged as new files, parsed (for linear history and the MySQL warnings). */
   newMigrations: ParsedMigration[];
-  /** The staged migrations of the apps with staged migration changes, and their graph. */
-  stagedMigrations: TreeMigrations | null;
+  /** The staged migration graph of the apps with staged migration changes (and the guarded apps they depend on). */
   stagedGraph: MigrationGraph | null;
   changedMigrationApps: AppPaths[];
 }
@@ -41,10 +40,10 @@ export async function analyzeStaged(context: HookContext, options: StagedAnalysi
   const { repository, project, config } = context;
   const staged = options.staged ?? (await listStagedChanges(repository));
   const relevant = staged.filter((change) => affectsDjangoVerdict(change.path, project));
-  const empty: StagedAnalysis = { problems: [], newMigrations: [], stagedMigrations: null, stagedGraph: null, changedMigrationApps: [] };
+  const empty: StagedAnalysis = { problems: [], newMigrations: [], stagedGraph: null, changedMigrationApps: [] };
   if (relevant.length === 0) return { ...empty, nothingToCheck: 'no staged Python file is in a guarded app or the settings' };
 
-  const changedMigrationApps = appsWithMigrationChanges(staged, context);
+  const changedMigrationApps = appsWithMigrationChanges(staged, project);
   const [verdict, untracked, published, graph] = await Promise.all([
     djangoVerdictFor(context, { kind: 'index' }),
     listUntrackedFiles(repository, project.apps.map((app) => app.migrationsDir)).then((files) => findUntrackedMigrations(files, project)),
@@ -79,12 +78,7 @@ export async function analyzeStaged(context: HookContext, options: StagedAnalysi
       problems.push(...mysqlMigrationWarnings(newMigrations, { pathOf: (migration) => migration.file, block: config.raw.hooks.mysqlWarningsBlock }));
     }
   }
-  return { problems, verdict, newMigrations, stagedMigrations: graph?.loaded ?? null, stagedGraph: graph?.graph ?? null, changedMigrationApps };
-}
-
-function appsWithMigrationChanges(staged: readonly FileChange[], context: HookContext): AppPaths[] {
-  const labels = new Set(staged.map((change) => migrationOf(change.path, context.project)?.app).filter(Boolean));
-  return context.project.apps.filter((app) => labels.has(app.label));
+  return { problems, verdict, newMigrations, stagedGraph: graph?.graph ?? null, changedMigrationApps };
 }
 
 // Staged edits/deletions of migrations that a remote-tracking branch has. During a merge, a change
@@ -98,13 +92,12 @@ async function publishedChanges(context: HookContext, staged: readonly FileChang
     const index = new Map((await listIndexEntries(repository, candidates)).map((entry) => [entry.path, entry.object]));
     const theirs = new Set<string>();
     for (const head of heads) {
+      const present = new Set<string>();
       for (const entry of await listTreeEntries(repository, head, candidates)) {
+        present.add(entry.path);
         if (index.get(entry.path) === entry.object) theirs.add(entry.path);
       }
-    }
-    // Deleted on the other side and absent from the index: also theirs.
-    for (const head of heads) {
-      const present = new Set((await listTreeEntries(repository, head, candidates)).map((entry) => entry.path));
+      // Deleted on the other side and absent from the index: also theirs.
       for (const file of candidates) if (!index.has(file) && !present.has(file)) theirs.add(file);
     }
     candidates = candidates.filter((file) => !theirs.has(file));
@@ -133,6 +126,5 @@ async function stagedGraph(context: HookContext, apps: AppPaths[]): Promise<{ lo
     settings: { AUTH_USER_MODEL: config.authUserModel },
   });
   const checked = new Set([...labels].filter((label) => !loaded.unreadableApps.has(label)));
-  const pathOf = (app: string, name: string) => `${project.apps.find((candidate) => candidate.label === app)?.migrationsDir ?? app}/${name}.py`;
-  return { loaded, graph, problems: [...loaded.unreadable, ...migrationGraphProblems(graph, { apps: checked, pathOf, where: 'staged' })] };
+  return { loaded, graph, problems: [...loaded.unreadable, ...migrationGraphProblems(graph, { apps: checked, pathOf: migrationPathOf(project), where: 'staged' })] };
 }

@@ -1,8 +1,9 @@
 // `check --tree REV`: Django's verdict on one commit and its whole migration graph.
-import { MigrationGraph } from '../django/migration-graph.js';
+import { buildProjectGraph } from '../django/project-migrations.js';
 import { resolveCommit } from '../git/repository.js';
 import { djangoVerdictProblems } from '../checks/django-verdict.js';
 import { migrationGraphProblems } from '../checks/migration-graph-problems.js';
+import { migrationPathOf } from '../checks/project-paths.js';
 import type { Problem } from '../checks/problem.js';
 import { UserError } from '../errors.js';
 import { djangoVerdictFor, type VerdictResult } from './django-verdict.js';
@@ -17,10 +18,9 @@ export async function analyzeTree(context: HookContext, rev: string): Promise<{ 
   const source = { kind: 'commit' as const, rev: commit };
   const [verdict, loaded] = await Promise.all([djangoVerdictFor(context, source), loadTreeMigrations(repository, project, source, project.apps)]);
   const where = `at ${rev}`;
-  const graph = new MigrationGraph(loaded.migrations, { apps: project.apps.map((app) => app.label), settings: { AUTH_USER_MODEL: config.authUserModel } });
+  const graph = buildProjectGraph(config, loaded.migrations);
   const readable = new Set(project.apps.map((app) => app.label).filter((label) => !loaded.unreadableApps.has(label)));
-  const pathOf = (app: string, name: string) => `${project.apps.find((candidate) => candidate.label === app)?.migrationsDir ?? app}/${name}.py`;
-  const graphProblems = [...loaded.unreadable, ...migrationGraphProblems(graph, { apps: readable, pathOf, where })];
+  const graphProblems = [...loaded.unreadable, ...migrationGraphProblems(graph, { apps: readable, pathOf: migrationPathOf(project), where })];
   const graphConflicts = graphProblems.some((problem) => problem.code === 'conflicting-leaves');
   const djangoProblems = djangoVerdictProblems(verdict.verdict, {
     where,

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { affectsDjangoVerdict, appOf, isSettingsFile, migrationOf, type ProjectPaths } from '../../src/checks/project-paths.js';
+import { affectsDjangoVerdict, appOf, appsWithMigrationChanges, isSettingsFile, migrationOf, migrationPathOf, type ProjectPaths } from '../../src/checks/project-paths.js';
 import { findUntrackedMigrations, untrackedMigrationProblem } from '../../src/checks/untracked-migrations.js';
 import { findPublishedMigrationChanges, publishedChangeProblems } from '../../src/checks/published-migrations.js';
 import { summarizeMigrationChanges } from '../../src/checks/migration-changes.js';
@@ -25,6 +25,15 @@ describe('project paths', () => {
     expect(affectsDjangoVerdict('src/catalog/templates/x.html', project)).toBe(false);
     expect(affectsDjangoVerdict('src/tools/script.py', project)).toBe(false);
     expect(affectsDjangoVerdict('src/orders/views.py', project)).toBe(true);
+  });
+
+  test('apps with migration changes (in configuration order) and migration file paths', () => {
+    const changes = [{ path: 'src/orders/migrations/0003_x.py' }, { path: 'src/catalog/models.py' }, { path: 'src/catalog/migrations/0005_y.py' }, { path: 'src/orders/migrations/0004_z.py' }];
+    expect(appsWithMigrationChanges(changes, project).map((app) => app.label)).toEqual(['catalog', 'orders']);
+    expect(appsWithMigrationChanges([{ path: 'src/catalog/migrations/__init__.py' }], project)).toEqual([]);
+    const pathOf = migrationPathOf(project);
+    expect(pathOf('orders', '0003_x')).toBe('src/orders/migrations/0003_x.py');
+    expect(pathOf('auth', '0001_initial')).toBe('auth/0001_initial.py'); // not a guarded app: named by its label
   });
 
   test('untracked migrations: only migration modules of guarded apps, one problem with the git add', () => {
