@@ -2,13 +2,15 @@
 // pre-commit needs neither the configuration loader (zod) nor a walk of the project tree. Valid
 // while every input it was resolved from is unchanged: the files' size and mtime, the environment
 // variables that choose settings, role and Python, and which virtualenv interpreters exist.
-// Node builtins only (src/fs is builtins too): the fast path reads it.
+// Node builtins only (src/fs, local-state and python-interpreter are builtins too): the fast path reads it.
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { ResolvedConfig } from '../config/load-config.js';
 import type { Repository } from '../git/repository.js';
 import type { ProjectPaths } from '../checks/project-paths.js';
-import { readJsonFile, writeJsonFileAtomically } from '../fs/json-file.js';
+import { readJsonFile, rememberJsonFile } from '../fs/json-file.js';
+import { localStatePath } from '../config/local-state.js';
+import { virtualenvPythons } from '../django/python-interpreter.js';
 
 export interface CachedContext {
   config: ResolvedConfig;
@@ -48,31 +50,19 @@ function sameFileState(recorded: CacheFile['files'][number]): boolean {
   return !('absent' in now) && now.size === recorded.size && now.mtimeMs === recorded.mtimeMs;
 }
 
-// Interpreters whose appearance or disappearance changes choosePython's answer.
-function pythonCandidates(config: ResolvedConfig): string[] {
-  const candidates = new Set<string>();
-  if (process.env.VIRTUAL_ENV) candidates.add(path.join(process.env.VIRTUAL_ENV, 'bin', 'python'));
-  for (const root of [config.projectRoot, config.repoRoot]) {
-    for (const venv of ['.venv', 'venv']) candidates.add(path.join(root, venv, 'bin', 'python'));
-  }
-  return [...candidates];
-}
-
 /** Remembers a freshly loaded context (best effort: a failure only costs the next run a full load). */
 export function writeContextCache(context: CachedContext, cwd: string): void {
-  try {
-    const { config } = context;
-    const files = [config.configFile, config.managePy, config.settingsFile, path.join(config.repoRoot, '.migration-guard', 'local.json')]
-      .filter((file): file is string => Boolean(file))
-      .map(fileState);
-    const env = Object.fromEntries(ENV_INPUTS.map((name) => [name, process.env[name] ?? null]));
-    const exists = Object.fromEntries([...pythonCandidates(config), config.python.path].map((file) => [file, existsSync(file)]));
-    const entry: CacheFile = { version: VERSION, cwd, files, env, exists, context };
-    // Atomic: a hook reading it at the same moment sees the old file or the new one.
-    writeJsonFileAtomically(cacheFile(context.repository.commonDir), entry);
-  } catch {
-    // not cached
-  }
+  const { config } = context;
+  const files = [config.configFile, config.managePy, config.settingsFile, localStatePath(config.repoRoot)]
+    .filter((file): file is string => Boolean(file))
+    .map(fileState);
+  const env = Object.fromEntries(ENV_INPUTS.map((name) => [name, process.env[name] ?? null]));
+  // Interpreters whose appearance or disappearance changes choosePython's answer, and the one chosen.
+  const pythons = [...virtualenvPythons({ repoRoot: config.repoRoot, projectRoot: config.projectRoot, env: process.env }).map((candidate) => candidate.path), config.python.path];
+  const exists = Object.fromEntries(pythons.map((file) => [file, existsSync(file)]));
+  const entry: CacheFile = { version: VERSION, cwd, files, env, exists, context };
+  // Atomic: a hook reading it at the same moment sees the old file or the new one.
+  rememberJsonFile(cacheFile(context.repository.commonDir), entry);
 }
 
 /** The remembered context when still valid for a run started in `cwd`, else null. */

@@ -2,8 +2,8 @@
 // starting Python: part of the verdict cache key.
 import { createHash } from 'node:crypto';
 import { existsSync, realpathSync, statSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { readJsonFile, writeJsonFileAtomically } from '../fs/json-file.js';
 
 export interface PythonIdentity {
   /** The interpreter as configured, resolved on PATH when it has no slash. */
@@ -39,12 +39,8 @@ function statOf(file: string): { mtimeMs: number; size: number } | null {
 
 /** The recorded identity of `python`, when the interpreter and its Django are unchanged since; else null. */
 export async function currentPythonIdentity(stateDir: string, python: string): Promise<PythonIdentity | null> {
-  let identity: PythonIdentity;
-  try {
-    identity = JSON.parse(await readFile(identityFile(stateDir, python), 'utf8')) as PythonIdentity;
-  } catch {
-    return null;
-  }
+  const identity = readJsonFile<PythonIdentity>(identityFile(stateDir, python));
+  if (!identity) return null;
   let realpath: string;
   try {
     realpath = realpathSync(python);
@@ -67,9 +63,7 @@ export async function recordPythonIdentity(stateDir: string, python: string, dja
     const django = statOf(djangoFile);
     if (!binary || !django) return null;
     const identity: PythonIdentity = { python, binary: { realpath, ...binary }, django: { file: djangoFile, ...django, version: djangoVersion } };
-    const file = identityFile(stateDir, python);
-    await mkdir(path.dirname(file), { recursive: true });
-    await writeFile(file, JSON.stringify(identity));
+    writeJsonFileAtomically(identityFile(stateDir, python), identity);
     return identity;
   } catch {
     return null;

@@ -2,9 +2,10 @@
 // the interpreter and its Django, and the settings/apps chosen. The staged state and a commit with
 // the same files hash alike, so pre-push reuses what pre-commit learnt.
 import { createHash } from 'node:crypto';
-import { mkdir, readdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { readdir, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import type { TreeEntry } from '../git/tree-entries.js';
+import { readJsonFile, writeJsonFileAtomically } from '../fs/json-file.js';
 import type { DjangoVerdict } from '../checks/django-verdict.js';
 import type { PythonIdentity } from './python-identity.js';
 
@@ -42,21 +43,13 @@ function cacheDir(stateDir: string): string {
 
 /** A cached verdict, or null. */
 export async function readCachedVerdict(stateDir: string, key: string): Promise<DjangoVerdict | null> {
-  try {
-    return JSON.parse(await readFile(path.join(cacheDir(stateDir), `${key}.json`), 'utf8')) as DjangoVerdict;
-  } catch {
-    return null;
-  }
+  return readJsonFile<DjangoVerdict>(path.join(cacheDir(stateDir), `${key}.json`));
 }
 
 /** Stores a verdict (atomically) and keeps the cache to its most recent entries. */
 export async function writeCachedVerdict(stateDir: string, key: string, verdict: DjangoVerdict): Promise<void> {
   const dir = cacheDir(stateDir);
-  await mkdir(dir, { recursive: true });
-  const file = path.join(dir, `${key}.json`);
-  const tmp = `${file}.${process.pid}.tmp`;
-  await writeFile(tmp, JSON.stringify(verdict));
-  await rename(tmp, file);
+  writeJsonFileAtomically(path.join(dir, `${key}.json`), verdict);
   await pruneCache(dir);
 }
 

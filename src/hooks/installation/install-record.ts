@@ -1,7 +1,8 @@
 // What `install` changed in this checkout, so `uninstall` undoes exactly that (kept in .migration-guard/).
-import { readFile, rm, writeFile, mkdir } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { LOCAL_STATE_DIR } from '../../config/local-state.js';
+import { readJsonFile, writeJsonFileAtomically } from '../../fs/json-file.js';
 
 export interface InstallRecord {
   /** The `prepare` script before install ('' = none), when install changed it. */
@@ -17,14 +18,13 @@ function recordFile(repoRoot: string): string {
 }
 
 export async function readInstallRecord(repoRoot: string): Promise<InstallRecord> {
-  return readFile(recordFile(repoRoot), 'utf8').then((text) => JSON.parse(text) as InstallRecord, () => ({}));
+  return readJsonFile<InstallRecord>(recordFile(repoRoot)) ?? {};
 }
 
 /** Merges new facts into the record; what an earlier install recorded stays (it knows the original state). */
 export async function updateInstallRecord(repoRoot: string, facts: InstallRecord): Promise<void> {
   const record = { ...facts, ...(await readInstallRecord(repoRoot)) };
-  await mkdir(path.dirname(recordFile(repoRoot)), { recursive: true });
-  await writeFile(recordFile(repoRoot), `${JSON.stringify(record, null, 2)}\n`);
+  writeJsonFileAtomically(recordFile(repoRoot), record, { pretty: true });
 }
 
 export async function removeInstallRecord(repoRoot: string): Promise<void> {
