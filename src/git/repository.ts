@@ -1,7 +1,7 @@
 // Where a repository's parts are: its top-level directory, its git directory and the shared one.
 import path from 'node:path';
 import { existsSync } from 'node:fs';
-import { git, gitSync } from './run-git.js';
+import { git } from './run-git.js';
 
 export interface Repository {
   /** Top-level directory of the working tree. */
@@ -14,15 +14,7 @@ export interface Repository {
 
 /** The repository containing `cwd`; throws GitError when it is not inside one. */
 export async function openRepository(cwd: string): Promise<Repository> {
-  return parseRevParse(cwd, await git(cwd, ['rev-parse', '--show-toplevel', '--absolute-git-dir', '--git-common-dir']));
-}
-
-/** Synchronous openRepository, for the hook fast path. */
-export function openRepositorySync(cwd: string): Repository {
-  return parseRevParse(cwd, gitSync(cwd, ['rev-parse', '--show-toplevel', '--absolute-git-dir', '--git-common-dir']));
-}
-
-function parseRevParse(cwd: string, output: string): Repository {
+  const output = await git(cwd, ['rev-parse', '--show-toplevel', '--absolute-git-dir', '--git-common-dir']);
   const [root, gitDir, commonDir] = output.trim().split('\n');
   return { root: root!, gitDir: gitDir!, commonDir: path.resolve(cwd, commonDir!) };
 }

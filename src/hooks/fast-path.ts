@@ -5,7 +5,9 @@ import path from 'node:path';
 import { gitSync, splitNul } from '../git/run-git.js';
 import { mayAffectVerdict, readContextCache } from './context-cache.js';
 
-export type FastPathDecision = { skip: true; reason: string } | { skip: false };
+export interface FastPathDecision {
+  skip: boolean;
+}
 
 /** Skips when no staged file is Python inside a guarded app (or the settings); otherwise the slow path decides. */
 export function preCommitFastPath(cwd: string): FastPathDecision {
@@ -19,10 +21,10 @@ export function preCommitFastPath(cwd: string): FastPathDecision {
     return { skip: false }; // unborn branch: no HEAD to compare with
   }
   const python = splitNul(output).filter((file) => file.endsWith('.py'));
-  if (python.length === 0) return { skip: true, reason: 'no Python file staged' };
+  if (python.length === 0) return { skip: true }; // no Python file staged
   // Which paths are guarded needs the configuration: the one remembered from the last full run.
   const context = readContextCache(dotGit, cwd);
   if (!context) return { skip: false };
   if (python.some((file) => mayAffectVerdict(file, context.project, cwd))) return { skip: false };
-  return { skip: true, reason: 'no staged Python file is in a guarded app or the settings' };
+  return { skip: true }; // no staged Python file is in a guarded app or the settings
 }
