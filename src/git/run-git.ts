@@ -55,7 +55,13 @@ export function childEnv(extra?: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
 }
 
 /** Runs `git <args>` in `cwd`; rejects with GitError unless the exit code is 0 or listed as ok. */
-export function runGit(cwd: string, args: string[], options: GitRunOptions = {}): Promise<GitOutput> {
+export async function runGit(cwd: string, args: string[], options: GitRunOptions = {}): Promise<GitOutput> {
+  const result = await runGitBytes(cwd, args, options);
+  return { ...result, stdout: result.stdout.toString('utf8') };
+}
+
+/** runGit with stdout as bytes, for output that is sliced by byte counts (`git cat-file --batch`). */
+export function runGitBytes(cwd: string, args: string[], options: GitRunOptions = {}): Promise<Omit<GitOutput, 'stdout'> & { stdout: Buffer }> {
   return new Promise((resolve, reject) => {
     const child = spawn('git', args, { cwd, env: childEnv(options.env), stdio: ['pipe', 'pipe', 'pipe'] });
     const out: Buffer[] = [];
@@ -64,7 +70,7 @@ export function runGit(cwd: string, args: string[], options: GitRunOptions = {})
     child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
     child.on('error', (error) => reject(new GitError(args, -1, `cannot start git: ${error.message}`)));
     child.on('close', (code) => {
-      const result = { stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8'), exitCode: code ?? -1 };
+      const result = { stdout: Buffer.concat(out), stderr: Buffer.concat(err).toString('utf8'), exitCode: code ?? -1 };
       if (result.exitCode === 0 || options.okExitCodes?.includes(result.exitCode)) resolve(result);
       else reject(new GitError(args, result.exitCode, result.stderr));
     });

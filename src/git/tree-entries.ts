@@ -1,6 +1,5 @@
 // Files of a tree or of the index (mode, blob id, path), and blob contents, read without a checkout.
-import { spawn } from 'node:child_process';
-import { childEnv, git, splitNul, GitError } from './run-git.js';
+import { git, runGitBytes, splitNul } from './run-git.js';
 import type { Repository } from './repository.js';
 
 export interface TreeEntry {
@@ -36,7 +35,7 @@ export async function readBlobs(repository: Repository, ids: string[]): Promise<
   const unique = [...new Set(ids)];
   const contents = new Map<string, string>();
   if (unique.length === 0) return contents;
-  const output = await runBatch(repository.root, ['cat-file', '--batch'], `${unique.join('\n')}\n`);
+  const { stdout: output } = await runGitBytes(repository.root, ['cat-file', '--batch'], { input: `${unique.join('\n')}\n` });
   let pos = 0;
   while (pos < output.length) {
     const lineEnd = output.indexOf(10, pos);
@@ -57,28 +56,11 @@ export async function existingObjects(repository: Repository, names: string[]): 
   const found = new Set<string>();
   if (names.length === 0) return found;
   // %(rest) is empty here; the answer lines come back in the order asked.
-  const output = (await runBatch(repository.root, ['cat-file', '--batch-check=%(objecttype)'], `${names.join('\n')}\n`)).toString('utf8');
+  const output = await git(repository.root, ['cat-file', '--batch-check=%(objecttype)'], { input: `${names.join('\n')}\n` });
   const answers = output.split('\n');
   names.forEach((name, i) => {
     const answer = answers[i] ?? '';
     if (answer !== '' && !answer.endsWith('missing') && !answer.includes('ambiguous')) found.add(name);
   });
   return found;
-}
-
-function runBatch(cwd: string, args: string[], input: string): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('git', args, { cwd, env: childEnv(), stdio: ['pipe', 'pipe', 'pipe'] });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
-    child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
-    child.on('error', (error) => reject(new GitError(args, -1, error.message)));
-    child.on('close', (code) => {
-      if (code === 0) resolve(Buffer.concat(out));
-      else reject(new GitError(args, code ?? -1, Buffer.concat(err).toString('utf8')));
-    });
-    child.stdin.on('error', () => {});
-    child.stdin.end(input);
-  });
 }
