@@ -34,7 +34,7 @@ export async function dumpDatabaseToFile(settings: ConnectionSettings, file: str
   const program = findClientProgram('dump', options.env);
   const optionsFile = await writeClientOptionsFile(settings);
   try {
-    const child = spawn(program, [optionsFile.arg, ...DUMP_FLAGS, settings.database], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(program, [optionsFile.arg, ...DUMP_FLAGS, settings.database], { stdio: ['ignore', 'pipe', 'pipe'], env: optionsFile.env() });
     options.onSpawn?.(child.pid);
     const stderr: Buffer[] = [];
     child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));

@@ -10,6 +10,7 @@ export async function buildProgram(argv: readonly string[] = process.argv): Prom
     .version(packageVersion())
     .option('--config <file>', 'configuration file (default: migration-guard.config.json or package.json "migrationGuard", searched upwards)')
     .option('-C, --cwd <dir>', 'run as if started in <dir>')
+    .option('--database <alias>', 'the DATABASES alias in Django\'s settings to work on, as manage.py\'s --database (default: "default")')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
   await registerCommands(program, argv);

@@ -23,7 +23,7 @@ export const configSchema = z
     apps: z.array(z.string().min(1)).optional(),
     /** settings.AUTH_USER_MODEL, for swappable dependencies. Default: read from the settings file, else auth.User. */
     authUserModel: z.string().regex(/^\w+\.\w+$/, 'must look like app_label.ModelName').optional(),
-    /** Where the database connection comes from: environment variables the settings already read, or a URL variable. */
+    /** Where the database connection comes from, when not from Django's DATABASES: environment variables, or a URL variable. */
     database: z
       .object({
         env: z
@@ -37,7 +37,7 @@ export const configSchema = z
           })
           .strict()
           .optional(),
-        urlEnv: envVarName.default('DATABASE_URL'),
+        urlEnv: envVarName.optional(),
       })
       .strict()
       .prefault({}),

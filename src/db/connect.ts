@@ -1,7 +1,8 @@
 // Opens mysql2 connections and turns connection failures into messages a user can act on.
+import { readFileSync } from 'node:fs';
 import mysql from 'mysql2/promise';
-import { DatabaseUnreachableError } from '../errors.js';
-import { describeConnection, type ConnectionSettings } from './connection-settings.js';
+import { DatabaseUnreachableError, UserError } from '../errors.js';
+import { describeConnection, describeServer, type ConnectionSettings } from './connection-settings.js';
 
 export type Connection = mysql.Connection;
 
@@ -22,17 +23,31 @@ export async function connect(settings: ConnectionSettings, options: { database?
       supportBigNumbers: true,
       bigNumberStrings: true,
       dateStrings: true,
+      ssl: settings.ssl ? tlsOptions(settings.ssl) : undefined,
     });
   } catch (error) {
     throw explainConnectionError(error, { ...settings, database: database ?? '(none)' });
   }
 }
 
+/** TLS options for mysql2 from the file paths the settings or option file name. */
+function tlsOptions(ssl: NonNullable<ConnectionSettings['ssl']>): { ca?: Buffer; cert?: Buffer; key?: Buffer } {
+  const read = (file: string | undefined, what: string): Buffer | undefined => {
+    if (!file) return undefined;
+    try {
+      return readFileSync(file);
+    } catch (error) {
+      throw new UserError(`Cannot read the TLS ${what} file ${file} named for the database connection: ${(error as Error).message}`, { fix: `Fix the path in OPTIONS['ssl'] (or ssl-${what} in the option file).` });
+    }
+  };
+  return { ca: read(ssl.ca, 'ca'), cert: read(ssl.cert, 'cert'), key: read(ssl.key, 'key') };
+}
+
 /** Maps a mysql2 connection error to a DatabaseUnreachableError (never including the password). */
 export function explainConnectionError(error: unknown, settings: ConnectionSettings): DatabaseUnreachableError {
   const code = (error as { code?: string }).code ?? '';
   const where = describeConnection(settings);
-  const serverWhere = settings.socket ? `socket ${settings.socket}` : `${settings.host}:${settings.port}`;
+  const serverWhere = describeServer(settings);
   switch (code) {
     case 'ER_ACCESS_DENIED_ERROR':
     case 'ER_ACCESS_DENIED_NO_PASSWORD_ERROR':
@@ -43,7 +58,13 @@ export function explainConnectionError(error: unknown, settings: ConnectionSetti
       return new DatabaseUnreachableError(`Cannot connect to ${where}: the database does not exist.`, `CREATE DATABASE \`${settings.database}\` CHARACTER SET utf8mb4;  then: python manage.py migrate`, error);
     case 'ECONNREFUSED':
     case 'ENOENT':
-      return new DatabaseUnreachableError(`Cannot connect to ${where}: nothing is listening on ${serverWhere}.`, 'Start the MySQL/MariaDB server, or fix the host/port variables your settings read.', error);
+      return new DatabaseUnreachableError(
+        `Cannot connect to ${where}: nothing is listening on ${serverWhere}${settings.socket && settings.origins?.socket ? ` (the socket comes from ${settings.origins.socket})` : ''}.`,
+        settings.socket
+          ? "Start the MySQL/MariaDB server, or say where its socket is: OPTIONS['unix_socket'] in DATABASES (or MYSQL_UNIX_PORT), or a HOST such as 127.0.0.1 for TCP."
+          : 'Start the MySQL/MariaDB server, or fix HOST/PORT in DATABASES (or the variables your settings read).',
+        error,
+      );
     case 'ENOTFOUND':
     case 'EAI_AGAIN':
       return new DatabaseUnreachableError(`Cannot connect to ${where}: host "${settings.host}" is not known.`, 'Fix the host variable your settings read.', error);

@@ -1,7 +1,11 @@
-// Where the database is: read from the environment variables the project's settings already use.
+// Where the database is and how to reach it: the shape every command uses, and the explicit ways to say
+// it in migration-guard's config (environment variables, a URL variable) that win over Django's settings.
 import { ConfigError } from '../errors.js';
 import type { RawConfig } from '../config/schema.js';
 import { CONFIG_EXAMPLES } from '../config/vocabulary.js';
+
+/** Where a connection value came from, for doctor (never the value of the password). */
+export type ConnectionOrigins = Partial<Record<'database' | 'user' | 'password' | 'host' | 'port' | 'socket', string>>;
 
 export interface ConnectionSettings {
   host: string;
@@ -9,17 +13,30 @@ export interface ConnectionSettings {
   user: string;
   password: string;
   database: string;
+  /** The Unix socket; when set, host and port are not used. */
   socket?: string;
+  /** TLS files (paths), from the settings' OPTIONS['ssl'] or the option file's ssl-ca/ssl-cert/ssl-key. */
+  ssl?: { ca?: string; cert?: string; key?: string };
+  origins?: ConnectionOrigins;
+  /** The MySQL option files that were read to complete these settings. */
+  optionFiles?: string[];
+}
+
+/** Where the server is, safe to print: the socket, or host:port. */
+export function describeServer(settings: Omit<ConnectionSettings, 'database'>): string {
+  return settings.socket ? `socket ${settings.socket}` : `${settings.host}:${settings.port}`;
 }
 
 /** A description safe to print: everything but the password. */
 export function describeConnection(settings: ConnectionSettings): string {
-  const where = settings.socket ? `socket ${settings.socket}` : `${settings.host}:${settings.port}`;
-  return `database "${settings.database}" on ${where} as user "${settings.user}"`;
+  return `database "${settings.database}" on ${describeServer(settings)} as user "${settings.user}"`;
 }
 
-/** Resolves the connection from config + environment; a missing variable is a ConfigError naming it. */
-export function resolveConnectionSettings(raw: RawConfig, env: NodeJS.ProcessEnv, fileLabel: string): ConnectionSettings {
+/**
+ * The connection the config states explicitly ("database.env", or "database.urlEnv"), or null when it
+ * states none (then Django's settings say); a missing variable is a ConfigError naming it.
+ */
+export function explicitConnectionSettings(raw: RawConfig, env: NodeJS.ProcessEnv, fileLabel: string): ConnectionSettings | null {
   const mapping = raw.database.env;
   if (mapping) {
     const name = env[mapping.name];
@@ -31,6 +48,7 @@ export function resolveConnectionSettings(raw: RawConfig, env: NodeJS.ProcessEnv
     if (!Number.isInteger(port) || port <= 0 || port > 65535) {
       throw new ConfigError('database.env.port', fileLabel, `names ${mapping.port}, whose value "${portText}" is not a port number`, `export ${mapping.port}=3306`);
     }
+    const origin = (variable: string | undefined) => (variable && env[variable] ? `$${variable} (config database.env)` : 'default');
     return {
       database: name,
       user: (mapping.user && env[mapping.user]) || 'root',
@@ -38,16 +56,18 @@ export function resolveConnectionSettings(raw: RawConfig, env: NodeJS.ProcessEnv
       host: (mapping.host && env[mapping.host]) || 'localhost',
       port,
       socket: (mapping.socket && env[mapping.socket]) || undefined,
+      origins: { database: origin(mapping.name), user: origin(mapping.user), password: origin(mapping.password), host: origin(mapping.host), port: origin(mapping.port), socket: origin(mapping.socket) },
     };
   }
-  const url = env[raw.database.urlEnv];
-  if (url) return parseDatabaseUrl(url, raw.database.urlEnv, fileLabel);
-  throw new ConfigError(
-    'database',
-    fileLabel,
-    `is not configured and ${raw.database.urlEnv} is not set`,
-    `${CONFIG_EXAMPLES.database}   or   export ${raw.database.urlEnv}=mysql://user:password@127.0.0.1:3306/mydb`,
-  );
+  const variable = raw.database.urlEnv;
+  if (!variable) return null;
+  const url = env[variable];
+  if (!url) {
+    throw new ConfigError('database.urlEnv', fileLabel, `names the variable ${variable}, which is not set in the environment`, `export ${variable}=mysql://user:password@127.0.0.1:3306/mydb   (or remove "urlEnv" to use Django's DATABASES)`);
+  }
+  const settings = parseDatabaseUrl(url, variable, fileLabel);
+  const origin = `$${variable} (config database.urlEnv)`;
+  return { ...settings, origins: { database: origin, user: origin, password: origin, host: origin, port: origin } };
 }
 
 /** Parses mysql://user:pass@host:port/name (also mariadb://, mysql2://, mysqlgis://). */

@@ -1,7 +1,16 @@
-// Runs the project's manage.py with the project's Python; the only place that spawns Django.
+// Runs the project's manage.py with the project's Python, against the database its settings name or
+// pinned to another one (a scratch database), never by hoping that rewritten variables reach the settings.
+import { fileURLToPath } from 'node:url';
 import { execa, type Options, type Result } from 'execa';
 import { UserError } from '../errors.js';
 import type { ResolvedConfig } from '../config/load-config.js';
+import type { ConnectionSettings } from '../db/connection-settings.js';
+
+/** The Python helper that runs manage.py with migration-guard's entry instead of Django's command line. */
+export const DJANGO_HELPER = fileURLToPath(new URL('../../src/django/python/migration_guard_django.py', import.meta.url));
+
+/** Exit codes of the helper (see its docstring). */
+export const HELPER_EXIT = { wrongDatabase: 86, settingsFailed: 87, notAManagePy: 88 } as const;
 
 export interface ManagePyOptions {
   /** Extra environment (e.g. a scratch database name in the project's own variables). */
@@ -16,15 +25,21 @@ export interface ManagePyOptions {
   cancelSignal?: AbortSignal;
   /** Called with the child's pid as soon as it has started (deploy journals it, to detect an orphaned migrate). */
   onSpawn?: (pid: number) => void;
+  /**
+   * Run against this database instead of the settings' own: DATABASES[alias] is replaced inside the Python
+   * process before Django sets up, and every connection Django opens for the alias is checked to be on
+   * `database.database` before anything runs on it (the child exits with HELPER_EXIT.wrongDatabase otherwise).
+   */
+  pinned?: { alias: string; database: ConnectionSettings };
 }
 
 // --fake marks migrations applied without changing the schema: the database then lies about itself.
 const FORBIDDEN_FLAGS = ['--fake', '--fake-initial'];
 
-/** The environment a Django child gets: ours, the settings module when configured, unbuffered output. */
-export function djangoEnv(config: ResolvedConfig, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+/** The environment a Django child gets: ours (or `base`), the settings module when configured, unbuffered output. */
+export function djangoEnv(config: ResolvedConfig, extra: NodeJS.ProcessEnv = {}, base: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
   return {
-    ...process.env,
+    ...base,
     ...(config.settingsModule ? { DJANGO_SETTINGS_MODULE: config.settingsModule } : {}),
     PYTHONUNBUFFERED: '1',
     PYTHONDONTWRITEBYTECODE: '1',
@@ -40,9 +55,10 @@ export async function runManagePy(config: ResolvedConfig, args: string[], option
       fix: 'Run the migration for real (after a backup: migration-guard backup), or fix the schema first and let migrate apply it.',
     });
   }
+  const pinnedEnv = options.pinned ? { MIGRATION_GUARD_PINNED_DATABASE: JSON.stringify(pinnedDatabase(options.pinned.database)) } : {};
   const execaOptions: Options = {
     cwd: options.projectRoot ?? config.projectRoot,
-    env: djangoEnv(config, options.env),
+    env: djangoEnv(config, { ...options.env, ...pinnedEnv }),
     extendEnv: false,
     reject: false,
     timeout: options.timeoutMs,
@@ -51,7 +67,9 @@ export async function runManagePy(config: ResolvedConfig, args: string[], option
     ...(options.live ? { stdout: 'inherit', stderr: 'inherit' } : { all: true }),
   };
   try {
-    const child = execa(config.python.path, [options.managePy ?? config.managePy, ...args], execaOptions);
+    const managePy = options.managePy ?? config.managePy;
+    const argv = options.pinned ? [DJANGO_HELPER, managePy, 'pinned', options.pinned.alias, ...args] : [managePy, ...args];
+    const child = execa(config.python.path, argv, execaOptions);
     if (child.pid !== undefined) options.onSpawn?.(child.pid);
     return await child;
   } catch (error) {
@@ -60,6 +78,21 @@ export async function runManagePy(config: ResolvedConfig, args: string[], option
       cause: error,
     });
   }
+}
+
+/**
+ * DATABASES[alias] for a database migration-guard chose: the socket as HOST (Django passes a HOST that
+ * starts with "/" as the Unix socket), TLS files as OPTIONS['ssl']. Travels in the child's environment.
+ */
+function pinnedDatabase(database: ConnectionSettings): Record<string, unknown> {
+  return {
+    NAME: database.database,
+    USER: database.user,
+    PASSWORD: database.password,
+    HOST: database.socket ?? database.host,
+    PORT: database.socket ? '' : String(database.port),
+    OPTIONS: database.ssl ? { ssl: database.ssl } : {},
+  };
 }
 
 /** Django's version under the project's Python, or an explanation of why Python/Django cannot run. */
@@ -73,18 +106,5 @@ export async function probeDjango(config: ResolvedConfig): Promise<{ ok: true; v
   } catch (error) {
     const code = (error as { code?: string }).code;
     return { ok: false, problem: code === 'ENOENT' ? `${config.python.path} does not exist` : `${config.python.path} failed: ${(error as Error).message}` };
-  }
-}
-
-/** Whether the settings module imports and Django sets up with it; the last error line otherwise. */
-export async function probeSettings(config: ResolvedConfig): Promise<{ ok: true; installedApps: number } | { ok: false; problem: string }> {
-  const script = 'import django; django.setup(); from django.conf import settings; print(len(settings.INSTALLED_APPS))';
-  try {
-    const result = await execa(config.python.path, ['-c', script], { cwd: config.projectRoot, reject: false, env: djangoEnv(config), extendEnv: false, timeout: 60_000 });
-    if (result.exitCode === 0) return { ok: true, installedApps: Number(result.stdout.trim()) };
-    const lastLine = result.stderr.trim().split('\n').pop() ?? `exit code ${result.exitCode}`;
-    return { ok: false, problem: lastLine };
-  } catch (error) {
-    return { ok: false, problem: (error as Error).message };
   }
 }

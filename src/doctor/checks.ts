@@ -2,8 +2,13 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { ResolvedConfig } from '../config/load-config.js';
-import { resolveConnectionSettings, describeConnection } from '../db/connection-settings.js';
-import { probeDjango, probeSettings } from '../django/manage-py.js';
+import { describeConnection, explicitConnectionSettings, type ConnectionSettings } from '../db/connection-settings.js';
+import { withConnection, type Connection } from '../db/connect.js';
+import { connectionFromSettings, DEFAULT_ALIAS } from '../db/database-target.js';
+import { probeDjango } from '../django/manage-py.js';
+import { identifyDjangoConnection, readDjangoSettings, type ConnectionIdentity, type DjangoSettings } from '../django/django-settings.js';
+import { withInstalledApps } from '../django/installed-apps.js';
+import { CONFIG_EXAMPLES } from '../config/vocabulary.js';
 import { openRepository } from '../git/repository.js';
 import { hooksPath as readHooksPath } from '../hooks/installation/husky.js';
 import { readProjectStatus } from '../status/project-status.js';
@@ -19,7 +24,7 @@ export interface CheckOutcome {
 }
 
 /** Runs every check in order; later checks are skipped when what they need failed. */
-export async function runDoctorChecks(config: ResolvedConfig, env: NodeJS.ProcessEnv): Promise<CheckOutcome[]> {
+export async function runDoctorChecks(config: ResolvedConfig, env: NodeJS.ProcessEnv, alias: string = DEFAULT_ALIAS): Promise<CheckOutcome[]> {
   const outcomes: CheckOutcome[] = [];
   outcomes.push({ name: 'configuration', state: 'ok', detail: `${config.configFile ?? 'defaults (no config file)'}; role ${config.role} (from ${config.roleSource})` });
   outcomes.push(await checkHooks(config.repoRoot));
@@ -37,34 +42,85 @@ export async function runDoctorChecks(config: ResolvedConfig, env: NodeJS.Proces
       ? { name: 'python and django', state: 'ok', detail: `${config.python.path} (${config.python.source}), Django ${django.version}` }
       : { name: 'python and django', state: 'fail', detail: django.problem, fix: 'python3 -m venv .venv && .venv/bin/pip install -r requirements.txt   (or set "python" in the config)' },
   );
+  let settings: DjangoSettings | null = null;
   if (django.ok) {
-    const settings = await probeSettings(config);
-    outcomes.push(
-      settings.ok
-        ? { name: 'settings', state: 'ok', detail: `${config.settingsModule ?? '(from manage.py)'} loads, ${settings.installedApps} installed apps` }
-        : { name: 'settings', state: 'fail', detail: `${config.settingsModule ?? 'settings'} does not load: ${settings.problem}`, fix: 'Set "settingsModule" in the config, and the environment variables the settings read (see the error).' },
-    );
+    try {
+      // Asked afresh, never from the cache: doctor is where a stale answer would hide a problem.
+      settings = await readDjangoSettings(config, alias, env);
+      const engine = settings.databases[alias]?.engine ?? `no DATABASES["${alias}"]`;
+      outcomes.push({ name: 'settings', state: 'ok', detail: `${settings.settingsModule ?? '(from manage.py)'} loads: ${settings.apps.length} installed apps, DATABASES["${alias}"] ${engine}, MEDIA_ROOT ${settings.mediaRoot || '(not set)'}` });
+    } catch (error) {
+      outcomes.push({ name: 'settings', state: 'fail', detail: (error as Error).message, fix: (error as UserError).fix });
+    }
   } else {
     outcomes.push({ name: 'settings', state: 'skipped', detail: 'needs Python with Django' });
   }
 
-  let connection;
+  let connection: ConnectionSettings;
   try {
-    connection = resolveConnectionSettings(config.raw, env, config.configFile ?? '(defaults)');
+    const explicit = explicitConnectionSettings(config.raw, env, config.configFile ?? '(defaults)');
+    if (explicit) connection = explicit;
+    else if (settings) connection = connectionFromSettings(settings, env);
+    else throw new UserError('Where the database is comes from the Django settings, which could not be read (see above).', { fix: 'Fix the checks above, or state it in the config: ' + CONFIG_EXAMPLES.database });
   } catch (error) {
     outcomes.push({ name: 'database', state: 'fail', detail: (error as Error).message, fix: (error as UserError).fix });
+    outcomes.push({ name: 'same database as Django', state: 'skipped', detail: 'needs the database' });
     outcomes.push({ name: 'migrations', state: 'skipped', detail: 'needs the database' });
     return outcomes;
   }
+  let ours: ConnectionIdentity;
   try {
-    const status = await readProjectStatus(config, connection);
-    outcomes.push({ name: 'database', state: 'ok', detail: `connected to ${describeConnection(connection)}` });
+    ours = await withConnection(connection, identifyConnection);
+    outcomes.push({ name: 'database', state: 'ok', detail: `connected to ${describeConnection(connection)}${describeOrigins(connection)}` });
+  } catch (error) {
+    outcomes.push({ name: 'database', state: 'fail', detail: `${(error as Error).message}${describeOrigins(connection)}`, fix: (error as UserError).fix });
+    outcomes.push({ name: 'same database as Django', state: 'skipped', detail: 'needs the database' });
+    outcomes.push({ name: 'migrations', state: 'skipped', detail: 'needs the database' });
+    return outcomes;
+  }
+  outcomes.push(settings ? await sameDatabaseAsDjango(config, env, alias, ours) : { name: 'same database as Django', state: 'skipped', detail: 'needs the Django settings' });
+  try {
+    const status = await readProjectStatus(settings ? await withInstalledApps(config, env, alias) : config, connection);
     outcomes.push(migrationsOutcome(status.verdict, status.totals, config.role));
   } catch (error) {
-    outcomes.push({ name: 'database', state: 'fail', detail: (error as Error).message, fix: (error as UserError).fix });
-    outcomes.push({ name: 'migrations', state: 'skipped', detail: 'needs the database' });
+    outcomes.push({ name: 'migrations', state: 'fail', detail: (error as Error).message, fix: (error as UserError).fix });
   }
   return outcomes;
+}
+
+/** What the server says of one of our connections: the same question the Django side answers. */
+async function identifyConnection(connection: Connection): Promise<ConnectionIdentity> {
+  const [rows] = await connection.query('SELECT @@hostname AS hostname, @@port AS port, DATABASE() AS `database`, CURRENT_USER() AS user');
+  const row = (rows as Record<string, unknown>[])[0]!;
+  return { hostname: String(row.hostname), port: Number(row.port), database: row.database === null ? null : String(row.database), user: String(row.user) };
+}
+
+/** Proves that migration-guard and Django reach the same server, database and account. */
+async function sameDatabaseAsDjango(config: ResolvedConfig, env: NodeJS.ProcessEnv, alias: string, ours: ConnectionIdentity): Promise<CheckOutcome> {
+  const name = 'same database as Django';
+  let theirs: ConnectionIdentity;
+  try {
+    theirs = await identifyDjangoConnection(config, alias, env);
+  } catch (error) {
+    return { name, state: 'fail', detail: `Django itself could not connect: ${(error as Error).message}`, fix: (error as UserError).fix };
+  }
+  const describe = (identity: ConnectionIdentity) => `"${identity.database}" as ${identity.user} on ${identity.hostname}:${identity.port}`;
+  const same = theirs.hostname === ours.hostname && theirs.port === ours.port && theirs.database === ours.database && theirs.user === ours.user;
+  if (same) return { name, state: 'ok', detail: `both reach ${describe(ours)}` };
+  return {
+    name,
+    state: 'fail',
+    detail: `migration-guard reaches ${describe(ours)}, but Django reaches ${describe(theirs)}`,
+    fix: 'Remove "database" from the config so migration-guard reads Django\'s DATABASES, or make it name the same database.',
+  };
+}
+
+/** "(host from DATABASES, password from option file …)": where each value came from, never a value of the password. */
+function describeOrigins(connection: ConnectionSettings): string {
+  const origins = connection.origins;
+  if (!origins) return '';
+  const parts = Object.entries(origins).map(([key, origin]) => `${key} from ${origin}`);
+  return parts.length ? `\n    (${parts.join('; ')})` : '';
 }
 
 function migrationsOutcome(verdict: string, totals: { applied: number; pending: number; appliedMissingOnDisk: number }, role: string): CheckOutcome {

@@ -24,6 +24,8 @@ export interface DriftOptions {
   rebuild?: boolean;
   /** Progress lines ("migrate into scratch database …"). */
   onPhase?: (message: string) => void;
+  /** The DATABASES alias (`--database`) the reference is migrated through. */
+  alias?: string;
 }
 
 /** Where the expected schema came from. */

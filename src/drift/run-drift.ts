@@ -14,7 +14,7 @@ import { fakedMigrationHints } from './migration-hints.js';
 import { compareRecordsWithFiles } from './migration-records.js';
 import { buildReference, setupSteps } from './reference.js';
 import { readCachedReference, referenceCacheFile, referenceCacheKey, writeCachedReference, type ReferenceSchema } from './reference-cache.js';
-import { resolveScratchServer } from './scratch-env.js';
+import { resolveScratchServer } from './scratch-server.js';
 import { normalizeSchema } from './schema/normalize.js';
 import { readServerInfo } from './schema/read-schema.js';
 
@@ -59,7 +59,7 @@ export async function runDrift(config: ResolvedConfig, env: NodeJS.ProcessEnv, l
     options.onPhase?.(`reference schema from cache (${path.relative(config.repoRoot, cacheFile)})`);
   } else {
     source = 'built';
-    reference = await buildReference({ config, env, liveDatabase: live.database, server, serverInfo, defaults, djangoVersion: django.version, onPhase: options.onPhase });
+    reference = await buildReference({ config, env, liveDatabase: live.database, alias: options.alias ?? 'default', server, serverInfo, defaults, djangoVersion: django.version, onPhase: options.onPhase });
     if (useCache) await writeCachedReference(cacheFile, key, reference);
   }
 

@@ -66,7 +66,7 @@ export async function createScratchDatabase(
     controller.abort();
     if (!optionsFile) return false;
     try {
-      const result = spawnSync(findClientProgram('client'), [optionsFile.arg, '--batch', '-e', `SET SESSION lock_wait_timeout = 20; DROP DATABASE IF EXISTS ${quoteIdentifier(name)}`], { stdio: 'ignore', timeout: 30_000 });
+      const result = spawnSync(findClientProgram('client'), [optionsFile.arg, '--batch', '-e', `SET SESSION lock_wait_timeout = 20; DROP DATABASE IF EXISTS ${quoteIdentifier(name)}`], { stdio: 'ignore', timeout: 30_000, env: optionsFile.env() });
       dropped = result.status === 0;
     } catch {
       // Nothing more can be done while exiting; the name says what it was (…__drift_…).

@@ -6,7 +6,8 @@ import { currentBranch, type Repository } from '../git/repository.js';
 import { noMigrationChanges, summarizeMigrationChanges } from '../checks/migration-changes.js';
 import { planAfterUpdate } from '../checks/after-update.js';
 import type { MigrationStatus } from '../checks/migration-status.js';
-import { resolveConnectionSettings } from '../db/connection-settings.js';
+import { DEFAULT_ALIAS, resolveConnectionSettings } from '../db/database-target.js';
+import { withInstalledApps } from '../django/installed-apps.js';
 import { readProjectStatus } from '../status/project-status.js';
 import { askYesNo } from '../ui/prompts.js';
 import { runManagePy } from '../django/manage-py.js';
@@ -38,8 +39,11 @@ export async function reportAfterUpdate(options: { cwd: string; configPath?: str
   let status: MigrationStatus | null = null;
   let statusUnknownBecause: string | undefined;
   try {
-    const settings = resolveConnectionSettings(config.raw, process.env, config.configFile ?? '(defaults)');
-    status = await withTimeout(readProjectStatus(config, settings), STATUS_TIMEOUT_MS, 'the database did not answer in time');
+    status = await withTimeout(
+      Promise.all([withInstalledApps(config, process.env, DEFAULT_ALIAS), resolveConnectionSettings(config, process.env)]).then(([installed, settings]) => readProjectStatus(installed, settings)),
+      STATUS_TIMEOUT_MS,
+      'the database did not answer in time',
+    );
   } catch (error) {
     statusUnknownBecause = (error as Error).message.replace(/\.$/, '');
   }

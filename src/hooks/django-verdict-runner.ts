@@ -198,7 +198,7 @@ export function unreachableDatabaseEnv(config: ResolvedConfig): NodeJS.ProcessEn
     if (mapping.password) env[mapping.password] = '';
     if (mapping.socket) env[mapping.socket] = '/nonexistent/migration-guard.sock';
   }
-  env[config.raw.database.urlEnv] = 'mysql://migration_guard@127.0.0.1:9/migration_guard_no_database';
+  env[config.raw.database.urlEnv ?? 'DATABASE_URL'] = 'mysql://migration_guard@127.0.0.1:9/migration_guard_no_database';
   return env;
 }
 

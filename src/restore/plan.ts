@@ -1,5 +1,4 @@
 // Resolves what a restore reads and writes from the config, the environment and the command line.
-import path from 'node:path';
 import { ExitCode } from '../cli/exit-codes.js';
 import type { ResolvedConfig } from '../config/load-config.js';
 import type { ConnectionSettings } from '../db/connection-settings.js';
@@ -24,18 +23,8 @@ export interface PlanRequest {
   database: boolean;
   media: boolean;
   parallel?: number;
-}
-
-/** The media directory from the config (`media.env` or `media.path`), or null when not configured. */
-export function configuredMediaDir(config: ResolvedConfig, env: NodeJS.ProcessEnv): string | null {
-  const { media } = config.raw;
-  const fileLabel = config.configFile ?? '(defaults)';
-  if (media.env) {
-    const value = env[media.env];
-    if (!value) throw new ConfigError('media.env', fileLabel, `names the variable ${media.env}, which is not set in the environment`, `export ${media.env}=/path/to/media`);
-    return path.resolve(config.repoRoot, value);
-  }
-  return media.path ? path.resolve(config.repoRoot, media.path) : null;
+  /** The media directory (the config's "media", else Django's MEDIA_ROOT), when media is restored. */
+  mediaDir?: string | null;
 }
 
 /** Builds the plan; missing sources or targets are errors naming the setting to add. */
@@ -63,8 +52,8 @@ export function resolvePlan(config: ResolvedConfig, env: NodeJS.ProcessEnv, cwd:
     } else if (spec.kind === 'ssh-dump') {
       throw new ConfigError('restore.media.source', fileLabel, 'is a live database dump (ssh-dump), not a tarball', '"restore": { "media": { "source": "ssh://deploy@prod.example.com/var/backups/media.tar.gz" } }');
     } else {
-      mediaDir = configuredMediaDir(config, env);
-      if (!mediaDir) throw new ConfigError('media', fileLabel, 'is not set, so there is no media directory to restore into', '"media": { "env": "HCAT_MEDIA" }   (or "media": { "path": "media" })');
+      mediaDir = request.mediaDir ?? null;
+      if (!mediaDir) throw new ConfigError('media', fileLabel, 'is not set and the Django settings have no MEDIA_ROOT, so there is no media directory to restore into', '"media": { "env": "HCAT_MEDIA" }   (or "media": { "path": "media" }, or MEDIA_ROOT in the settings)');
       media = byteSource(spec, env);
     }
   }

@@ -32,6 +32,8 @@ export interface RestoreIO {
   env: NodeJS.ProcessEnv;
   cwd: string;
   settings: ConnectionSettings;
+  /** The media directory to restore into (asked only when media is restored). */
+  mediaDir(): Promise<string | null>;
   progress: PhaseProgress;
   /** A line of human output (suppressed with --json). */
   say(line: string): void;
@@ -78,7 +80,8 @@ export interface RestoreSummary {
 /** Runs a restore; returns what was restored or throws a UserError with everything as it was. */
 export async function runRestore(io: RestoreIO, options: RestoreOptions): Promise<RestoreSummary> {
   const started = performance.now();
-  const plan = resolvePlan(io.config, io.env, io.cwd, io.settings, options);
+  const mediaDir = options.media ? await io.mediaDir() : null;
+  const plan = resolvePlan(io.config, io.env, io.cwd, io.settings, { ...options, mediaDir });
   const target = plan.target;
   await checkRestoreAllowed({ config: io.config, target, production: plan.database?.production, allowRemoteTarget: options.allowRemoteTarget, action: 'restore into' });
   if (plan.mediaDir) checkMediaTarget(plan.mediaDir);

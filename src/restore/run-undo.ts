@@ -11,7 +11,6 @@ import { removeJournal, type DatabaseSwapRecord, type MediaSwapRecord } from './
 import { runJournaledSwap } from './journaled-swap.js';
 import { checkMediaTarget, planUndoSwap } from './media-swap.js';
 import { previousDatabaseName, previousMediaDir, stagingDatabaseName } from './names.js';
-import { configuredMediaDir } from './plan.js';
 import type { RestoreIO } from './run-restore.js';
 import { withRestoreSession } from './session.js';
 import { checkRestoreAllowed } from './safety.js';
@@ -44,7 +43,7 @@ export async function runUndo(io: RestoreIO, options: UndoOptions): Promise<Undo
   const started = performance.now();
   const target = io.settings;
   await checkRestoreAllowed({ config: io.config, target, allowRemoteTarget: options.allowRemoteTarget, action: 'undo the restore of' });
-  const mediaDir = options.media ? configuredMediaDir(io.config, io.env) : null;
+  const mediaDir = options.media ? await io.mediaDir() : null;
   if (mediaDir) checkMediaTarget(mediaDir);
   requireConfirmationPossible(options.yes, `swap the kept copy back into ${describeConnection(target)}`);
   return withRestoreSession(io, target, mediaDir, 'restore-from-prod --undo', [], async ({ connection, stateDir, trap, notes }) => {
@@ -86,7 +85,7 @@ export async function runUndo(io: RestoreIO, options: UndoOptions): Promise<Undo
 export async function runCleanup(io: RestoreIO): Promise<CleanupSummary> {
   const started = performance.now();
   const target = io.settings;
-  const mediaDir = configuredMediaDir(io.config, io.env);
+  const mediaDir = await io.mediaDir();
   return withRestoreSession(io, target, mediaDir, 'restore-from-prod --cleanup', [], async ({ notes }) => {
     if (notes.length === 0) {
       notes.push('Nothing to clean up: no interrupted restore and no leftovers.');

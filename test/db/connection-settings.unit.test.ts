@@ -1,25 +1,28 @@
 import { describe, expect, it } from 'vitest';
-import { describeConnection, parseDatabaseUrl, parseServerUrl, resolveConnectionSettings } from '../../src/db/connection-settings.js';
+import { describeConnection, parseDatabaseUrl, parseServerUrl, explicitConnectionSettings } from '../../src/db/connection-settings.js';
 import { configSchema } from '../../src/config/schema.js';
 
 const mapped = configSchema.parse({ database: { env: { name: 'HCAT_DB', user: 'HCAT_USER', password: 'HCAT_PASSWORD', host: 'HCAT_HOST', port: 'HCAT_PORT' } } });
 
-describe('resolveConnectionSettings', () => {
+describe('explicitConnectionSettings', () => {
   it('reads the variables the project settings already use', () => {
-    const settings = resolveConnectionSettings(mapped, { HCAT_DB: 'hcat', HCAT_USER: 'web', HCAT_PASSWORD: 's3cret', HCAT_HOST: 'db.local', HCAT_PORT: '3307' }, 'cfg');
-    expect(settings).toEqual({ database: 'hcat', user: 'web', password: 's3cret', host: 'db.local', port: 3307, socket: undefined });
+    const settings = explicitConnectionSettings(mapped, { HCAT_DB: 'hcat', HCAT_USER: 'web', HCAT_PASSWORD: 's3cret', HCAT_HOST: 'db.local', HCAT_PORT: '3307' }, 'cfg');
+    expect(settings).toMatchObject({ database: 'hcat', user: 'web', password: 's3cret', host: 'db.local', port: 3307, socket: undefined });
+    expect(settings?.origins).toMatchObject({ database: '$HCAT_DB (config database.env)', port: '$HCAT_PORT (config database.env)' });
   });
 
   it('names the missing variable and the bad port', () => {
-    expect(() => resolveConnectionSettings(mapped, {}, 'cfg')).toThrow(/HCAT_DB, which is not set/);
-    expect(() => resolveConnectionSettings(mapped, { HCAT_DB: 'x', HCAT_PORT: 'abc' }, 'cfg')).toThrow(/HCAT_PORT.*"abc" is not a port number/);
+    expect(() => explicitConnectionSettings(mapped, {}, 'cfg')).toThrow(/HCAT_DB, which is not set/);
+    expect(() => explicitConnectionSettings(mapped, { HCAT_DB: 'x', HCAT_PORT: 'abc' }, 'cfg')).toThrow(/HCAT_PORT.*"abc" is not a port number/);
   });
 
-  it('falls back to DATABASE_URL', () => {
-    const defaults = configSchema.parse({});
-    const settings = resolveConnectionSettings(defaults, { DATABASE_URL: 'mysql://app:p%40ss@127.0.0.1:3310/shop' }, 'cfg');
+  it('reads the URL variable the config names, and nothing when the config names none (Django says then)', () => {
+    const byUrl = configSchema.parse({ database: { urlEnv: 'DATABASE_URL' } });
+    const settings = explicitConnectionSettings(byUrl, { DATABASE_URL: 'mysql://app:p%40ss@127.0.0.1:3310/shop' }, 'cfg');
     expect(settings).toMatchObject({ user: 'app', password: 'p@ss', host: '127.0.0.1', port: 3310, database: 'shop' });
-    expect(() => resolveConnectionSettings(defaults, {}, 'cfg')).toThrow(/DATABASE_URL is not set/);
+    expect(() => explicitConnectionSettings(byUrl, {}, 'cfg')).toThrow(/names the variable DATABASE_URL, which is not set/);
+    // A DATABASE_URL in the environment alone does not override the settings: they may not read it.
+    expect(explicitConnectionSettings(configSchema.parse({}), { DATABASE_URL: 'mysql://app@h/shop' }, 'cfg')).toBeNull();
   });
 
   it('rejects URLs for other databases and URLs without a database name', () => {

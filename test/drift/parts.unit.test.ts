@@ -4,7 +4,7 @@ import { explainMigrateFailure } from '../../src/drift/migrate-failure.js';
 import { compareRecordsWithDatabase, compareRecordsWithFiles } from '../../src/drift/migration-records.js';
 import { resolveAgainst } from '../../src/drift/against.js';
 import { scratchDatabaseName } from '../../src/drift/scratch-database.js';
-import { resolveScratchServer, scratchDatabaseEnv } from '../../src/drift/scratch-env.js';
+import { resolveScratchServer } from '../../src/drift/scratch-server.js';
 import { UserError } from '../../src/errors.js';
 import { configSchema } from '../../src/config/schema.js';
 import type { ParsedMigration } from '../../src/django/migration-types.js';
@@ -134,17 +134,6 @@ describe('scratch database', () => {
     const long = scratchDatabaseName('{database}__drift_{random}', 'x'.repeat(80), 'abcd1234');
     expect(long).toHaveLength(64);
     expect(long.endsWith('__drift_abcd1234')).toBe(true);
-  });
-
-  it("points the project's own variables at it: the name variable, or the URL", () => {
-    const scratch = { host: 'h', port: 3306, user: 'u', password: 'p', database: 'shop__drift_1' };
-    const same = { settings: scratch, sameAsLive: true, label: 'x' };
-    const byEnv = configSchema.parse({ database: { env: { name: 'APP_DB', host: 'APP_HOST' } } });
-    expect(scratchDatabaseEnv(byEnv, {}, scratch, same, 'f')).toEqual({ APP_DB: 'shop__drift_1' });
-    const byUrl = configSchema.parse({});
-    expect(scratchDatabaseEnv(byUrl, { DATABASE_URL: 'mysql://u:p@h:3306/shop?charset=utf8mb4' }, scratch, same, 'f')).toEqual({ DATABASE_URL: 'mysql://u:p@h:3306/shop__drift_1?charset=utf8mb4' });
-    // Another server needs the host/port/user/password variables too.
-    expect(() => scratchDatabaseEnv(byEnv, {}, scratch, { ...same, sameAsLive: false }, 'f')).toThrow(/database\.env\.port/);
   });
 
   it('validates the drift config section', () => {

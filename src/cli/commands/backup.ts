@@ -25,7 +25,7 @@ export function register(program: Command): void {
     .addHelpText('after', '\nExit codes: 0 backup written and verified; 2 it could not be taken, written or verified (nothing is left behind).')
     .action(async (flags: BackupFlags, command: Command) => {
       const context = await commandContext(command);
-      const settings = context.connectionSettings();
+      const settings = await context.connectionSettings();
       const deploy = context.config.raw.deploy;
       const keep = flags.keep === undefined ? deploy.keep : Number(flags.keep);
       if (!Number.isInteger(keep) || keep < 1) throw new UserError(`--keep must be a whole number of at least 1, not "${flags.keep}".`, { fix: 'migration-guard backup --keep 10' });

@@ -28,7 +28,7 @@ export function register(program: Command): void {
       process.exitCode = await runDeploy({
         config: context.config,
         env: context.env,
-        settings: context.connectionSettings(),
+        settings: await context.connectionSettings(),
         options: { plan: Boolean(flags.plan), pull: flags.pull, leaveStopped: Boolean(flags.leaveStopped), backupDir: flags.backupDir, migrateArgs },
       });
     });

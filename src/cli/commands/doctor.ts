@@ -20,7 +20,7 @@ export function register(program: Command): void {
     .addHelpText('after', '\nExit codes: 0 every check passed (warnings allowed), 1 a check failed, 2 cannot run (configuration).')
     .action(async (options: { json?: boolean }, command: Command) => {
       const context = await commandContext(command);
-      const outcomes = await runDoctorChecks(context.config, context.env);
+      const outcomes = await runDoctorChecks(context.config, context.env, context.alias);
       if (options.json) {
         process.stdout.write(`${JSON.stringify(outcomes, null, 2)}\n`);
       } else {

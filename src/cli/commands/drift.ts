@@ -40,7 +40,8 @@ export function register(program: Command): void {
       };
       try {
         const context = await commandContext(command);
-        const live = context.connectionSettings();
+        const live = await context.connectionSettings();
+        options.alias = context.alias;
         // Loaded on demand: --against needs no Django tooling (execa, the migration parser), so it starts faster.
         const result = flags.against
           ? await (await import('../../drift/compare-live.js')).compareLiveDatabases(resolveAgainst(flags.against, live, context.env), live, options, context.config)

@@ -21,7 +21,7 @@ export function register(program: Command): void {
     .addHelpText('after', '\nExit codes: 0 restored and verified; 1 restored but it differs from the state saved with the backup, or loading failed and the previous content was put back; 2 refused (no confirmation, unusable file, lock held); 4 loading failed and putting the previous content back failed too.')
     .action(async (file: string, flags: RestoreFlags, command: Command) => {
       const context = await commandContext(command);
-      const settings = context.connectionSettings();
+      const settings = await context.connectionSettings();
       const deploy = context.config.raw.deploy;
       process.exitCode = await replaceDatabaseWithBackup({
         settings,

@@ -16,7 +16,8 @@ import { runCleanup, runUndo, type UndoSummary } from '../../restore/run-undo.js
 interface RestoreCommandOptions {
   dbSource?: string;
   mediaSource?: string;
-  database: boolean;
+  /** false with --no-database; an alias string with --database ALIAS. */
+  database?: string | boolean;
   media: boolean;
   yes?: boolean;
   allowRemoteTarget?: boolean;
@@ -47,6 +48,7 @@ export function register(program: Command): void {
     .option('--db-source <source>', 'database dump: a path, http(s)://…, ssh://user@host[:port]/path/dump.sql.gz or ssh-dump://user@host[:port]/database (default: restore.database.source)')
     .option('--media-source <source>', 'media tarball: a path, http(s)://… or ssh://user@host[:port]/path/media.tar.gz (default: restore.media.source)')
     .option('--no-media', 'leave the media directory as it is')
+    .option('--database <alias>', 'the DATABASES alias to restore into (default: "default")')
     .option('--no-database', 'leave the database as it is (media only)')
     .option('-y, --yes', 'do not ask for the database name (for scripts)')
     .option('--allow-remote-target', 'allow a target database server that is not this machine')
@@ -60,13 +62,14 @@ export function register(program: Command): void {
     .addHelpText('after', EXIT_CODES)
     .action(async (options: RestoreCommandOptions, command: Command) => {
       const context = await commandContext(command);
-      const settings = context.connectionSettings();
+      const settings = await context.connectionSettings();
       const say = options.json || options.quiet ? () => {} : (line: string) => process.stdout.write(`${line}\n`);
       const io: RestoreIO = {
         config: context.config,
         env: context.env,
         cwd: context.cwd,
         settings,
+        mediaDir: () => context.mediaDir(),
         progress: new PhaseProgress(createProgress({ quiet: options.quiet }), !options.quiet && process.stderr.isTTY ? process.stderr : null),
         say,
       };
@@ -78,7 +81,7 @@ export function register(program: Command): void {
           return;
         }
         if (options.undo) {
-          const summary = await runUndo(io, { yes: Boolean(options.yes), allowRemoteTarget: Boolean(options.allowRemoteTarget), database: options.database, media: options.media });
+          const summary = await runUndo(io, { yes: Boolean(options.yes), allowRemoteTarget: Boolean(options.allowRemoteTarget), database: options.database !== false, media: options.media });
           const standing = await readStanding(io);
           reportUndo(summary, say);
           const migrated = await offerMigrate(io, standing, options, say);
@@ -89,7 +92,7 @@ export function register(program: Command): void {
         const summary = await runRestore(io, {
           dbSource: options.dbSource,
           mediaSource: options.mediaSource,
-          database: options.database,
+          database: options.database !== false,
           media: options.media,
           parallel: options.parallel,
           yes: Boolean(options.yes),

@@ -2,7 +2,8 @@
 import type { Command } from 'commander';
 import { commandContext } from '../context.js';
 import { ExitCode } from '../exit-codes.js';
-import { describeConnection } from '../../db/connection-settings.js';
+import { describeConnection, type ConnectionSettings } from '../../db/connection-settings.js';
+import { withInstalledApps } from '../../django/installed-apps.js';
 import { readProjectStatus } from '../../status/project-status.js';
 import { renderStatus } from '../../ui/status-report.js';
 import type { StatusVerdict } from '../../checks/migration-status.js';
@@ -27,19 +28,22 @@ export function register(program: Command): void {
     .option('-l, --list', 'list every migration, not only the ones that need attention')
     .addHelpText('after', '\nExit codes: 0 in sync, 1 pending migrations, 3 database ahead of the code, 2 cannot run (configuration, database unreachable).')
     .action(async (options: StatusOptions, command: Command) => {
-      const context = await commandContext(command, { rememberValidation: true });
-      const settings = context.connectionSettings();
+      let settings: ConnectionSettings | undefined;
       try {
-        const status = await readProjectStatus(context.config, settings);
+        const context = await commandContext(command, { rememberValidation: true });
+        // Every installed app, as showmigrations: Django's contrib apps and third-party packages too.
+        const [config, connection] = await Promise.all([withInstalledApps(context.config, context.env, context.alias), context.connectionSettings()]);
+        settings = connection;
+        const status = await readProjectStatus(config, settings);
         if (options.json) {
-          process.stdout.write(`${JSON.stringify({ database: { name: settings.database, host: settings.host, port: settings.port, user: settings.user }, ...status }, null, 2)}\n`);
+          process.stdout.write(`${JSON.stringify({ database: { name: settings.database, host: settings.host, port: settings.port, socket: settings.socket ?? null, user: settings.user }, ...status }, null, 2)}\n`);
         } else {
           process.stdout.write(`${renderStatus(status, { list: options.list, database: settings.database }).join('\n')}\n`);
         }
         process.exitCode = VERDICT_EXIT[status.verdict];
       } catch (error) {
         if (options.json && error instanceof UserError) {
-          process.stdout.write(`${JSON.stringify({ error: error.message, fix: error.fix, database: describeConnection(settings) }, null, 2)}\n`);
+          process.stdout.write(`${JSON.stringify({ error: error.message, fix: error.fix, database: settings ? describeConnection(settings) : null }, null, 2)}\n`);
         }
         throw error;
       }

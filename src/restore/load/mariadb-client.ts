@@ -50,7 +50,7 @@ export async function startClient(settings: ConnectionSettings, env: NodeJS.Proc
       ...(startOptions.extraArgs ?? []),
       settings.database,
     ],
-    { stdio: ['pipe', 'pipe', 'pipe'], detached: startOptions.detached ?? false },
+    { stdio: ['pipe', 'pipe', 'pipe'], detached: startOptions.detached ?? false, env: options.env(env) },
   );
   let stderr = '';
   child.stderr.setEncoding('utf8').on('data', (text: string) => (stderr = (stderr + text).slice(-16_384)));
