@@ -39,7 +39,10 @@ describe('migration-guard doctor', () => {
     expect(byName(outcomes, 'settings')).toMatchObject({ state: 'ok' });
     expect(byName(outcomes, 'database')).toMatchObject({ state: 'ok', detail: expect.stringContaining(db.settings.database) });
     expect(byName(outcomes, 'git hooks')).toMatchObject({ state: 'fail', fix: 'npx migration-guard install' });
-    expect(byName(outcomes, 'migrations')).toMatchObject({ state: 'warn', detail: '5 not applied yet', fix: 'python manage.py migrate' });
+    // The config's explicit database.env and Django's DATABASES lead to the same server, database and account.
+    expect(byName(outcomes, 'same database as Django')).toMatchObject({ state: 'ok', detail: expect.stringContaining(`"${db.settings.database}" as ${db.settings.user}@`) });
+    // Every installed app counts, Django's contrib apps too (as showmigrations): 14 of auth/contenttypes + 5.
+    expect(byName(outcomes, 'migrations')).toMatchObject({ state: 'warn', detail: '19 not applied yet', fix: 'python manage.py migrate' });
   });
 
   it('names the broken interpreter and skips what needs it', async () => {
