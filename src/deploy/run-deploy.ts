@@ -48,6 +48,8 @@ export interface DeployInput {
   config: ResolvedConfig;
   env: NodeJS.ProcessEnv;
   settings: ConnectionSettings;
+  /** The DATABASES alias deployed (`--database`); migrate and the probe run on it. */
+  alias: string;
   options: DeployOptions;
 }
 
@@ -199,7 +201,7 @@ async function runLocked(run: LockedRun): Promise<number> {
 
   try {
     await runner.run('preflight', 'preflight', async (step) => {
-      const checks = [...run.early, ...(await runRemainingPreflight({ config, settings, backupDir, pull: run.pull, env }))];
+      const checks = [...run.early, ...(await runRemainingPreflight({ config, settings, backupDir, pull: run.pull, env, alias: input.alias }))];
       step.note({ checks: checks.map((check) => ({ name: check.name, ok: check.ok, summary: check.summary })) });
       for (const check of checks) output.detail(`${check.ok ? (check.warning ? '!' : '✔') : '✖'} ${check.name}: ${check.summary}${check.warning ? ` (${check.warning})` : ''}`);
       if (checks.some((check) => !check.ok)) throw new UserError(`deploy refused:\n${describeFailures(checks)}`);
@@ -231,7 +233,7 @@ async function runLocked(run: LockedRun): Promise<number> {
     checkpoint();
 
     const probe = await runner.run('migrations', 'where migrations stand', async (step) => {
-      const result = await probeMigrations(config, { sql: true, env, secrets });
+      const result = await probeMigrations(config, { sql: true, env, secrets, alias: input.alias });
       const applied = result.plan.filter((node) => node.applied).length;
       step.note({ applied, pending: result.pending.map((item) => `${item.app}.${item.name}`), unknownApplied: result.unknownApplied });
       for (const item of result.pending) output.detail(`[ ] ${item.app}.${item.name}${item.operations.length ? `  (${item.operations.slice(0, 3).join('; ')}${item.operations.length > 3 ? '; …' : ''})` : ''}`);
@@ -277,7 +279,7 @@ async function runLocked(run: LockedRun): Promise<number> {
       state.migrateStarted = true;
       await runner.run('migrate', 'migrate', async (step) => {
         output.detail(`python manage.py migrate --noinput${run.migrateArgs.length ? ` ${run.migrateArgs.join(' ')}` : ''}`);
-        const result = await runManagePy(config, ['migrate', '--noinput', ...run.migrateArgs], {
+        const result = await runManagePy(config, ['migrate', '--noinput', '--database', input.alias, ...run.migrateArgs], {
           live: true,
           env,
           onSpawn: (pid) => step.note({ pid, startTicks: identityOf(pid).startTicks }, true),

@@ -3,6 +3,7 @@
 import { execa } from 'execa';
 import type { ResolvedConfig } from '../config/load-config.js';
 import { UserError } from '../errors.js';
+import type { ConnectionIdentity } from '../db/connection-identity.js';
 import { DJANGO_HELPER, HELPER_EXIT, djangoEnv } from './manage-py.js';
 
 const RESULT_MARKER = 'MIGRATION_GUARD_RESULT ';
@@ -52,14 +53,6 @@ export interface DjangoSettings {
 /** Asks the project's Django for its settings (one Python run); a settings module that fails is a UserError. */
 export async function readDjangoSettings(config: ResolvedConfig, alias: string, env: NodeJS.ProcessEnv): Promise<DjangoSettings> {
   return { alias, ...((await runDjangoHelper(config, 'discover', alias, env)) as unknown as Omit<DjangoSettings, 'alias'>) };
-}
-
-/** What the server says of the connection Django itself opens for `alias`. */
-export interface ConnectionIdentity {
-  hostname: string;
-  port: number;
-  database: string | null;
-  user: string;
 }
 
 /** Connects the way Django does (one Python run) and asks the server who and where that connection is. */

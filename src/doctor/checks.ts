@@ -3,10 +3,11 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { ResolvedConfig } from '../config/load-config.js';
 import { describeConnection, explicitConnectionSettings, type ConnectionSettings } from '../db/connection-settings.js';
-import { withConnection, type Connection } from '../db/connect.js';
+import { withConnection } from '../db/connect.js';
+import { describeIdentity, identifyConnection, sameIdentity, type ConnectionIdentity } from '../db/connection-identity.js';
 import { connectionFromSettings, DEFAULT_ALIAS } from '../db/database-target.js';
 import { probeDjango } from '../django/manage-py.js';
-import { identifyDjangoConnection, readDjangoSettings, type ConnectionIdentity, type DjangoSettings } from '../django/django-settings.js';
+import { identifyDjangoConnection, readDjangoSettings, type DjangoSettings } from '../django/django-settings.js';
 import { withInstalledApps } from '../django/installed-apps.js';
 import { CONFIG_EXAMPLES } from '../config/vocabulary.js';
 import { openRepository } from '../git/repository.js';
@@ -88,13 +89,6 @@ export async function runDoctorChecks(config: ResolvedConfig, env: NodeJS.Proces
   return outcomes;
 }
 
-/** What the server says of one of our connections: the same question the Django side answers. */
-async function identifyConnection(connection: Connection): Promise<ConnectionIdentity> {
-  const [rows] = await connection.query('SELECT @@hostname AS hostname, @@port AS port, DATABASE() AS `database`, CURRENT_USER() AS user');
-  const row = (rows as Record<string, unknown>[])[0]!;
-  return { hostname: String(row.hostname), port: Number(row.port), database: row.database === null ? null : String(row.database), user: String(row.user) };
-}
-
 /** Proves that migration-guard and Django reach the same server, database and account. */
 async function sameDatabaseAsDjango(config: ResolvedConfig, env: NodeJS.ProcessEnv, alias: string, ours: ConnectionIdentity): Promise<CheckOutcome> {
   const name = 'same database as Django';
@@ -104,13 +98,11 @@ async function sameDatabaseAsDjango(config: ResolvedConfig, env: NodeJS.ProcessE
   } catch (error) {
     return { name, state: 'fail', detail: `Django itself could not connect: ${(error as Error).message}`, fix: (error as UserError).fix };
   }
-  const describe = (identity: ConnectionIdentity) => `"${identity.database}" as ${identity.user} on ${identity.hostname}:${identity.port}`;
-  const same = theirs.hostname === ours.hostname && theirs.port === ours.port && theirs.database === ours.database && theirs.user === ours.user;
-  if (same) return { name, state: 'ok', detail: `both reach ${describe(ours)}` };
+  if (sameIdentity(theirs, ours)) return { name, state: 'ok', detail: `both reach ${describeIdentity(ours)}` };
   return {
     name,
     state: 'fail',
-    detail: `migration-guard reaches ${describe(ours)}, but Django reaches ${describe(theirs)}`,
+    detail: `migration-guard reaches ${describeIdentity(ours)}, but Django reaches ${describeIdentity(theirs)}`,
     fix: 'Remove "database" from the config so migration-guard reads Django\'s DATABASES, or make it name the same database.',
   };
 }

@@ -34,6 +34,8 @@ export interface RestoreIO {
   settings: ConnectionSettings;
   /** The media directory to restore into (asked only when media is restored). */
   mediaDir(): Promise<string | null>;
+  /** The DATABASES alias restored into (`--database`), for the migrate offered afterwards. */
+  alias: string;
   progress: PhaseProgress;
   /** A line of human output (suppressed with --json). */
   say(line: string): void;

@@ -29,6 +29,7 @@ export function register(program: Command): void {
         config: context.config,
         env: context.env,
         settings: await context.connectionSettings(),
+        alias: context.alias,
         options: { plan: Boolean(flags.plan), pull: flags.pull, leaveStopped: Boolean(flags.leaveStopped), backupDir: flags.backupDir, migrateArgs },
       });
     });

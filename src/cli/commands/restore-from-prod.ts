@@ -70,6 +70,7 @@ export function register(program: Command): void {
         cwd: context.cwd,
         settings,
         mediaDir: () => context.mediaDir(),
+        alias: context.alias,
         progress: new PhaseProgress(createProgress({ quiet: options.quiet }), !options.quiet && process.stderr.isTTY ? process.stderr : null),
         say,
       };
@@ -163,7 +164,7 @@ async function offerMigrate(io: RestoreIO, standing: MigrationStanding | undefin
     return { pending: standing.pending.length, ran: false, ok: true };
   }
   const { runManagePy } = await import('../../django/manage-py.js');
-  const result = await runManagePy(io.config, ['migrate', '--noinput'], { live: !options.json });
+  const result = await runManagePy(io.config, ['migrate', '--noinput', '--database', io.alias], { live: !options.json });
   const ok = result.exitCode === 0;
   if (ok) say(`${style.green('Migrated:')} ${standing.pending.length === 1 ? '1 migration' : `${standing.pending.length} migrations`} applied to ${database}.`);
   else {

@@ -51,7 +51,9 @@ const MARKER = 'MIGRATION_GUARD_PROBE:';
 const PROBE_SOURCE = `
 import io as _mg_io, json as _mg_json
 from django.core.management import call_command as _mg_call
-from django.db import DEFAULT_DB_ALIAS as _mg_alias, connections as _mg_connections
+import os as _mg_os
+from django.db import DEFAULT_DB_ALIAS, connections as _mg_connections
+_mg_alias = _mg_os.environ.get('MIGRATION_GUARD_ALIAS', DEFAULT_DB_ALIAS)
 from django.db.migrations.executor import MigrationExecutor as _mg_Executor
 
 def _mg_probe(want_sql):
@@ -84,7 +86,7 @@ def _mg_probe(want_sql):
         for m, backwards in plan:
             buffer = _mg_io.StringIO()
             try:
-                _mg_call('sqlmigrate', m.app_label, m.name, stdout=buffer, no_color=True)
+                _mg_call('sqlmigrate', m.app_label, m.name, database=_mg_alias, stdout=buffer, no_color=True)
                 out['sql']['%s.%s' % (m.app_label, m.name)] = {'sql': buffer.getvalue()}
             except Exception as error:
                 out['sql']['%s.%s' % (m.app_label, m.name)] = {'error': '%s: %s' % (type(error).__name__, error)}
@@ -94,9 +96,9 @@ _mg_probe(WANT_SQL)
 `;
 
 /** Runs the probe (one Django boot); with `sql`, also collects sqlmigrate output for each pending migration. */
-export async function probeMigrations(config: ResolvedConfig, options: { sql: boolean; env?: NodeJS.ProcessEnv; secrets?: string[] }): Promise<MigrationProbe> {
+export async function probeMigrations(config: ResolvedConfig, options: { sql: boolean; env?: NodeJS.ProcessEnv; secrets?: string[]; alias?: string }): Promise<MigrationProbe> {
   const source = PROBE_SOURCE.replace('WANT_SQL', options.sql ? 'True' : 'False');
-  const result = await runManagePy(config, ['shell', '-c', source], { env: options.env });
+  const result = await runManagePy(config, ['shell', '-c', source], { env: { ...options.env, MIGRATION_GUARD_ALIAS: options.alias ?? 'default' } });
   const output = redactSecrets(String(result.all ?? ''), options.secrets ?? []);
   const line = output.split('\n').reverse().find((text) => text.startsWith(MARKER));
   if (result.exitCode !== 0 || !line) {

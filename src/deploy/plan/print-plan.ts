@@ -23,6 +23,7 @@ export interface PlanInput {
   config: ResolvedConfig;
   env: NodeJS.ProcessEnv;
   settings: ConnectionSettings;
+  alias: string;
   options: { leaveStopped: boolean };
   output: DeployOutput;
   backupDir: string;
@@ -38,7 +39,7 @@ export async function printDeployPlan(input: PlanInput): Promise<number> {
   output.line('info', `deploy --plan: ${describeConnection(settings)}, checkout ${config.repoRoot}. Nothing is changed.`);
 
   const checks: PreflightCheck[] = [checkRole(config), checkMigrateArgs(input.migrateArgs), inspectBackupDir(backupDir)];
-  checks.push(...(await runRemainingPreflight({ config, settings, backupDir, pull: input.pull, env: input.env })));
+  checks.push(...(await runRemainingPreflight({ config, settings, backupDir, pull: input.pull, env: input.env, alias: input.alias })));
   checks.push(await inspectLocks(settings, backupDir));
   output.line('info', 'Preflight:');
   for (const check of checks) output.detail(`${check.ok ? (check.warning ? '!' : '✔') : '✖'} ${check.name}: ${check.summary}${check.warning ? ` (${check.warning})` : ''}${!check.ok && check.fix ? `\n    fix: ${check.fix}` : ''}`);
@@ -48,7 +49,7 @@ export async function printDeployPlan(input: PlanInput): Promise<number> {
 
   let pendingCount: number | null = null;
   try {
-    const probe = await probeMigrations(config, { sql: false, env: input.env, secrets: input.secrets });
+    const probe = await probeMigrations(config, { sql: false, env: input.env, secrets: input.secrets, alias: input.alias });
     pendingCount = probe.pending.length;
     output.line('info', `Migrations in the checkout as it is now${input.pull ? ' (the pull may bring more)' : ''}: ${probe.plan.filter((node) => node.applied).length} applied, ${probe.pending.length} pending`);
     for (const item of probe.pending) output.detail(`[ ] ${item.app}.${item.name}`);

@@ -9,6 +9,7 @@ import { formatBytes } from '../../ui/format-bytes.js';
 import type { PreflightCheck } from './preflight-check.js';
 import { checkPullSource, checkWorkingTree } from './checkout-checks.js';
 import { downCommands } from '../service/service-commands.js';
+import { checkDjangoReachesSameDatabase } from './django-database-check.js';
 
 export interface PreflightInput {
   config: ResolvedConfig;
@@ -16,6 +17,7 @@ export interface PreflightInput {
   backupDir: string;
   pull: boolean;
   env: NodeJS.ProcessEnv;
+  alias: string;
 }
 
 /** Working tree, untracked migrations, pull source, client programs, database reachable, disk space, service commands. */
@@ -24,7 +26,10 @@ export async function runRemainingPreflight(input: PreflightInput): Promise<Pref
   const checks: PreflightCheck[] = [...(await checkWorkingTree(config, backupDir))];
   if (input.pull) checks.push((await checkPullSource(config)).check);
   checks.push(checkClientPrograms(input.env));
-  checks.push(...(await checkDatabaseAndSpace(settings, backupDir)));
+  const database = await checkDatabaseAndSpace(settings, backupDir);
+  checks.push(...database);
+  // Only when reachable: the backup must be of the very database Django is about to migrate.
+  if (database[0]?.ok) checks.push(await checkDjangoReachesSameDatabase(config, settings, input.env, input.alias));
   checks.push(checkServiceCommands(config));
   return checks;
 }
