@@ -7,7 +7,7 @@ import path from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { adminQuery, createTestDatabase, type TestDatabase } from '../helpers/database.js';
-import { manage, runCli, type FixtureRepo } from '../helpers/fixture-project.js';
+import { createFixtureRepo, manage, runCli, type FixtureRepo } from '../helpers/fixture-project.js';
 import { createSettingsVariant, variantEnv } from '../helpers/settings-variants.js';
 import { createHookedRepo } from '../hooks/helpers/hooked-repo.js';
 
@@ -362,5 +362,25 @@ describe('the hooks reach the database Django uses', () => {
     } finally {
       await repo.remove();
     }
+  });
+});
+
+describe('a config that names another database than Django uses', () => {
+  it('doctor says so, and deploy refuses before its backup', async () => {
+    const djangos = await database('djangos');
+    const other = await database('other');
+    const repo = await createFixtureRepo();
+    repos.push(repo);
+    const configFile = path.join(repo.dir, 'migration-guard.config.json');
+    const config = JSON.parse(await readFile(configFile, 'utf8')) as Record<string, unknown>;
+    await writeFile(configFile, JSON.stringify({ ...config, database: { env: { name: 'OTHER_DB', user: 'OTHER_USER', password: 'OTHER_PASSWORD', host: 'HCAT_HOST', port: 'HCAT_PORT' } } }));
+    await repo.git('commit', '-qam', 'config names another database');
+    const env = { ...djangos.env, OTHER_DB: other.settings.database, OTHER_USER: other.settings.user, OTHER_PASSWORD: other.settings.password };
+    const checked = await doctor(repo, env);
+    expect(checked.outcome('same database as Django')).toMatchObject({ state: 'fail', detail: expect.stringContaining(`but Django reaches "${djangos.settings.database}"`) });
+    const plan = await runCli(['deploy', '--plan', '--no-pull'], { cwd: repo.dir, env: { ...env, MIGRATION_GUARD_ROLE: 'production' } });
+    expect(plan.exitCode).toBe(2);
+    expect(plan.stdout).toContain('✖ same database as Django: the backup would be of');
+    expect(plan.stdout + plan.stderr).not.toContain(other.settings.password);
   });
 });
