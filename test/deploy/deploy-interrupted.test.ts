@@ -8,6 +8,7 @@ import path from 'node:path';
 import mysql from 'mysql2/promise';
 import { describe, expect, it } from 'vitest';
 import { adminQuery } from '../helpers/database.js';
+import { clientOptionFiles, leftoverFilesContaining } from '../helpers/leftover-secrets.js';
 import { processState } from '../../src/deploy/locks/process-identity.js';
 import { useScenarios, databaseFingerprint, stepStatuses, waitFor, type Scenario } from './deploy-scenario.js';
 import { TWO_GOOD_MIGRATIONS, TWO_TABLES } from './migration-sources.js';
@@ -49,6 +50,9 @@ describe('deploy interrupted (kill -9, Ctrl-C)', () => {
     first.kill('SIGKILL');
     const killed = await first;
     expect(killed.signal).toBe('SIGKILL');
+    // The dump's option file outlives the kill, but holds no password (that was in the dump's environment).
+    expect((await clientOptionFiles()).length).toBeGreaterThan(0);
+    expect(await leftoverFilesContaining(s.db.settings.password)).toEqual([]);
 
     // What is left: a lock file naming the dead pid, and a journal that stops inside "backup".
     const lock = JSON.parse(readFileSync(path.join(s.backupDir, 'deploy.lock'), 'utf8')) as { pid: number; journal: string };
