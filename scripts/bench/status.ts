@@ -23,9 +23,14 @@ await withBenchSandbox('status', async ({ dir: sandbox, server }) => {
   await appendFile(settingsFile, `\nimport os\nDATABASES = {'default': {'ENGINE': 'django.db.backends.mysql', 'NAME': os.environ['BENCH_DB'], 'USER': os.environ['BENCH_USER'], 'PASSWORD': os.environ['BENCH_PASSWORD'], 'HOST': '127.0.0.1', 'PORT': os.environ['BENCH_PORT']}}\n`);
   await writeFile(path.join(project.dir, 'migration-guard.config.json'), JSON.stringify({ python: '/usr/bin/python3', settingsModule: project.settingsModule, database: { env: { name: 'BENCH_DB', user: 'BENCH_USER', password: 'BENCH_PASSWORD', port: 'BENCH_PORT', host: 'BENCH_HOST' } } }));
 
-  // Record every migration as applied (what `migrate` would leave), in plan order.
-  const appLabels = project.apps;
-  const migrations = (await Promise.all(appLabels.map((app) => loadAppMigrations(app, path.join(project.dir, app, 'migrations'))))).flat();
+  // Record every migration as applied (what `migrate` would leave), in plan order: the project's apps and
+  // the contrib apps the settings install (status reports on every installed app, as showmigrations).
+  const djangoDir = (await execa('/usr/bin/python3', ['-c', 'import django, os; print(os.path.dirname(django.__file__))'])).stdout.trim();
+  const appDirs: Array<[string, string]> = [
+    ...project.apps.map((app): [string, string] => [app, path.join(project.dir, app, 'migrations')]),
+    ...['auth', 'contenttypes'].map((app): [string, string] => [app, path.join(djangoDir, 'contrib', app, 'migrations')]),
+  ];
+  const migrations = (await Promise.all(appDirs.map(([app, dir]) => loadAppMigrations(app, dir)))).flat();
   const plan = new MigrationGraph(migrations, {}).migratePlan();
   const connection = await mysql.createConnection({ host: server.host, port: server.port, user: server.admin.user, password: server.admin.password });
   await connection.query('CREATE DATABASE bench');

@@ -12,8 +12,8 @@ import type { ResolvedConfig } from '../config/load-config.js';
 import { projectCacheDir } from '../config/local-state.js';
 import { readJsonFile, rememberJsonFile } from '../fs/json-file.js';
 import { packageVersion } from '../package-version.js';
-import { djangoEnv } from './manage-py.js';
-import { readDjangoSettings, type DjangoSettings } from './django-settings.js';
+import { djangoEnv } from './django-env.js';
+import type { DjangoSettings } from './django-settings.js';
 
 const FORMAT = 1;
 
@@ -43,6 +43,8 @@ export async function loadDjangoSettings(config: ResolvedConfig, alias: string, 
   const remembered = readJsonFile<RememberedSettings>(file);
   const valid = remembered && recall(remembered, config, childEnv);
   if (valid) return valid;
+  // Loaded only when Python must be asked: the remembered path never pays for execa.
+  const { readDjangoSettings } = await import('./ask-django.js');
   const settings = await readDjangoSettings(config, alias, env);
   const entry = remember(settings, config);
   if (entry) rememberJsonFile(file, entry);

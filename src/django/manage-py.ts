@@ -1,16 +1,12 @@
 // Runs the project's manage.py with the project's Python, against the database its settings name or
 // pinned to another one (a scratch database), never by hoping that rewritten variables reach the settings.
-import { fileURLToPath } from 'node:url';
 import { execa, type Options, type Result } from 'execa';
 import { UserError } from '../errors.js';
 import type { ResolvedConfig } from '../config/load-config.js';
 import type { ConnectionSettings } from '../db/connection-settings.js';
+import { DJANGO_HELPER, djangoEnv } from './django-env.js';
 
-/** The Python helper that runs manage.py with migration-guard's entry instead of Django's command line. */
-export const DJANGO_HELPER = fileURLToPath(new URL('../../src/django/python/migration_guard_django.py', import.meta.url));
-
-/** Exit codes of the helper (see its docstring). */
-export const HELPER_EXIT = { wrongDatabase: 86, settingsFailed: 87, notAManagePy: 88 } as const;
+export { HELPER_EXIT } from './django-env.js';
 
 export interface ManagePyOptions {
   /** Extra environment (e.g. a scratch database name in the project's own variables). */
@@ -35,17 +31,6 @@ export interface ManagePyOptions {
 
 // --fake marks migrations applied without changing the schema: the database then lies about itself.
 const FORBIDDEN_FLAGS = ['--fake', '--fake-initial'];
-
-/** The environment a Django child gets: ours (or `base`), the settings module when configured, unbuffered output. */
-export function djangoEnv(config: ResolvedConfig, extra: NodeJS.ProcessEnv = {}, base: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
-  return {
-    ...base,
-    ...(config.settingsModule ? { DJANGO_SETTINGS_MODULE: config.settingsModule } : {}),
-    PYTHONUNBUFFERED: '1',
-    PYTHONDONTWRITEBYTECODE: '1',
-    ...extra,
-  };
-}
 
 /** Runs `python manage.py <args>`; never rejects on a non-zero exit (callers interpret exit codes). */
 export async function runManagePy(config: ResolvedConfig, args: string[], options: ManagePyOptions = {}): Promise<Result> {

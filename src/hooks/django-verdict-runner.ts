@@ -8,7 +8,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { ResolvedConfig } from '../config/load-config.js';
-import { djangoEnv } from '../django/manage-py.js';
+import { djangoEnv } from '../django/django-env.js';
 import type { DjangoVerdict, WouldCreateMigration } from '../checks/django-verdict.js';
 import { relativePath } from '../checks/project-paths.js';
 

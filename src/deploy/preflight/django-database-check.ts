@@ -4,7 +4,7 @@ import type { ResolvedConfig } from '../../config/load-config.js';
 import { withConnection } from '../../db/connect.js';
 import type { ConnectionSettings } from '../../db/connection-settings.js';
 import { describeIdentity, identifyConnection, sameIdentity } from '../../db/connection-identity.js';
-import { identifyDjangoConnection } from '../../django/django-settings.js';
+import { identifyDjangoConnection } from '../../django/ask-django.js';
 import type { PreflightCheck } from './preflight-check.js';
 
 /** Fails unless Django's connection for `alias` and ours are the same server, database and account. */
