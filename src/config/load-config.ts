@@ -88,8 +88,8 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Resol
     repoRoot = cwd;
     data = {};
   } else {
-    throw new UserError(`No migration-guard configuration found in ${cwd} or any parent directory, and no manage.py here.`, {
-      fix: `Create ${CONFIG_FILE_NAME} at the repository root, e.g. { "settingsModule": "mysite.settings", ${CONFIG_EXAMPLES.database} }`,
+    throw new UserError(`No Django project here: no manage.py in ${cwd} (or one level below), and no migration-guard configuration in it or any parent directory.`, {
+      fix: `Run it from the Django project (where manage.py is): migration-guard -C path/to/project <command>   (or say where it is: { "managePy": "src/manage.py" } in ${CONFIG_FILE_NAME} at the repository root)`,
     });
   }
   const configFile = found?.file ?? null;
