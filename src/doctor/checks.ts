@@ -5,6 +5,7 @@ import type { ResolvedConfig } from '../config/load-config.js';
 import { describeConnection, explicitConnectionSettings, type ConnectionSettings } from '../db/connection-settings.js';
 import { withConnection } from '../db/connect.js';
 import { describeIdentity, identifyConnection, sameIdentity, type ConnectionIdentity } from '../db/connection-identity.js';
+import { checkSideDatabasePrivileges } from '../db/privileges.js';
 import { connectionFromSettings, DEFAULT_ALIAS } from '../db/database-target.js';
 import { probeDjango } from '../django/manage-py.js';
 import { identifyDjangoConnection, readDjangoSettings } from '../django/ask-django.js';
@@ -81,6 +82,7 @@ export async function runDoctorChecks(config: ResolvedConfig, env: NodeJS.Proces
     return outcomes;
   }
   outcomes.push(settings ? await sameDatabaseAsDjango(config, env, alias, ours) : { name: 'same database as Django', state: 'skipped', detail: 'needs the Django settings' });
+  outcomes.push(await sideDatabasePrivilegesOutcome(connection));
   try {
     const status = await readProjectStatus(settings ? await withInstalledApps(config, env, alias) : config, connection);
     outcomes.push(migrationsOutcome(status.verdict, status.totals, config.role));
@@ -106,6 +108,23 @@ async function sameDatabaseAsDjango(config: ResolvedConfig, env: NodeJS.ProcessE
     detail: `migration-guard reaches ${describeIdentity(ours)}, but Django reaches ${describeIdentity(theirs)}`,
     fix: 'Remove "database" from the config so migration-guard reads Django\'s DATABASES, or make it name the same database.',
   };
+}
+
+/** restore-from-prod and drift work in `<database>__…` databases: does this account have what they need there? */
+async function sideDatabasePrivilegesOutcome(connection: ConnectionSettings): Promise<CheckOutcome> {
+  const name = 'privileges for restore and drift';
+  try {
+    const privileges = await withConnection(connection, (open) => checkSideDatabasePrivileges(open, connection.database));
+    if (!privileges.missing.length) return { name, state: 'ok', detail: `${privileges.account} may create and fill \`${connection.database}__…\` databases (staging copies, scratch databases)` };
+    return {
+      name,
+      state: 'warn',
+      detail: `${privileges.account} lacks ${privileges.missing.join(', ')} on \`${connection.database}__…\` databases: restore-from-prod and drift cannot work there`,
+      fix: `as an administrator: ${privileges.grant}`,
+    };
+  } catch (error) {
+    return { name, state: 'warn', detail: `could not read the account's privileges: ${(error as Error).message}` };
+  }
 }
 
 /** "(host from DATABASES, password from option file …)": where each value came from, never a value of the password. */

@@ -384,3 +384,19 @@ describe('a config that names another database than Django uses', () => {
     expect(plan.stdout + plan.stderr).not.toContain(other.settings.password);
   });
 });
+
+describe('doctor checks the privileges restore and drift need', () => {
+  it('names what the account lacks on <database>__… and prints the exact GRANT for it; the GRANT fixes it', async () => {
+    const db = await database('grants');
+    await adminQuery(`REVOKE ALL PRIVILEGES ON \`${db.settings.database.replace(/_/g, '\\_')}\\_\\_%\`.* FROM '${db.settings.user}'@'%'`);
+    const repo = await variant(STOCK);
+    const before = await doctor(repo, appEnv(db));
+    const outcome = before.outcome('privileges for restore and drift') as Outcome & { fix?: string };
+    expect(outcome.state).toBe('warn');
+    expect(outcome.detail).toContain(`'${db.settings.user}'@'%' lacks SELECT, INSERT`);
+    const grant = `GRANT ALL PRIVILEGES ON \`${db.settings.database.replace(/_/g, '\\_')}\\_\\_%\`.* TO '${db.settings.user}'@'%';`;
+    expect(outcome.fix).toBe(`as an administrator: ${grant}`);
+    await adminQuery(grant);
+    expect((await doctor(repo, appEnv(db))).outcome('privileges for restore and drift').state).toBe('ok');
+  });
+});
