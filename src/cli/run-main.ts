@@ -3,6 +3,7 @@ import { CommanderError, type Command } from 'commander';
 import { UserError } from '../errors.js';
 import { ExitCode } from './exit-codes.js';
 import { errorStyle } from '../ui/style.js';
+import { jsonError, wantsJson } from '../ui/json-error.js';
 
 /** Parses argv and runs the command, exiting with the documented code. */
 export async function runMain(program: Command, argv: string[] = process.argv): Promise<void> {
@@ -14,12 +15,25 @@ export async function runMain(program: Command, argv: string[] = process.argv): 
     await program.parseAsync(argv);
     process.exitCode ??= ExitCode.ok;
   } catch (error) {
-    process.exitCode = reportError(error);
+    process.exitCode = reportError(error, { json: wantsJson(argv) });
   }
 }
 
-/** Prints an error the way users should see it and returns the exit code. */
-export function reportError(error: unknown): number {
+/**
+ * Prints an error the way users should see it (stderr) and returns the exit code; with `json`, also the
+ * one JSON error document on stdout, so a `--json` caller always gets JSON.
+ */
+export function reportError(error: unknown, options: { json?: boolean } = {}): number {
+  const exitCode = printError(error);
+  if (options.json && exitCode !== ExitCode.ok) {
+    const fix = error instanceof UserError ? error.fix : error instanceof CommanderError ? 'Run the command with --help for its usage.' : undefined;
+    const message = error instanceof Error ? error.message.replace(/^error: /, '') : String(error);
+    process.stdout.write(`${JSON.stringify(jsonError(message, fix, exitCode), null, 2)}\n`);
+  }
+  return exitCode;
+}
+
+function printError(error: unknown): number {
   if (error instanceof CommanderError) {
     // Commander already printed usage errors; help and version are successes.
     if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return ExitCode.ok;

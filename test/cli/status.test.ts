@@ -133,7 +133,7 @@ describe('migration-guard status', () => {
 
     const refused = await status({ HCAT_PORT: '1' }, ['--json']);
     expect(refused.exitCode).toBe(2);
-    expect(JSON.parse(refused.stdout)).toMatchObject({ error: expect.stringContaining('nothing is listening on 127.0.0.1:1') });
+    expect(JSON.parse(refused.stdout)).toMatchObject({ ok: false, exitCode: 2, error: { message: expect.stringContaining('nothing is listening on 127.0.0.1:1') } });
     expect(refused.stdout + refused.stderr).not.toContain(db.settings.password);
   });
 

@@ -155,7 +155,7 @@ describe('no config, HOST empty: the Unix socket, as MySQLdb', () => {
     const broken = await variant(`${STOCK}\nraise RuntimeError('APP_REGION is not set')`);
     const result = await status(broken, appEnv(db));
     expect(result.exitCode).toBe(2);
-    expect(result.json).toMatchObject({ error: expect.stringContaining('module "hcat.settings" could not be loaded: RuntimeError: APP_REGION is not set') });
+    expect(result.json).toMatchObject({ ok: false, exitCode: 2, error: { message: expect.stringContaining('module "hcat.settings" could not be loaded: RuntimeError: APP_REGION is not set') } });
     expect(result.stderr).not.toMatch(/at .*\.js:\d+/);
     expect(result.stderr).not.toContain('internal error');
   });
@@ -264,14 +264,14 @@ DATABASES = {
     expect(onDefault.json!.database.name).toBe(db.settings.database);
     const unknown = await status(repo, env, ['--database', 'archive']);
     expect(unknown.exitCode).toBe(2);
-    expect(unknown.json).toMatchObject({ error: expect.stringContaining('no DATABASES["archive"] (it has: default, reporting)') });
+    expect(unknown.json).toMatchObject({ error: { message: expect.stringContaining('no DATABASES["archive"] (it has: default, reporting)') } });
   });
 
   it('a sqlite engine: a clear error naming the engine and the settings module', async () => {
     const repo = await variant(`DATABASES = {'default': {'ENGINE': 'django.db.backends.sqlite3', 'NAME': BASE_DIR / 'db.sqlite3'}}`);
     const result = await status(repo, variantEnv({ APP_MEDIA: scratch }));
     expect(result.exitCode).toBe(2);
-    expect(result.json).toMatchObject({ error: expect.stringContaining('"hcat.settings" uses the engine django.db.backends.sqlite3; migration-guard works with MySQL and MariaDB only') });
+    expect(result.json).toMatchObject({ error: { message: expect.stringContaining('"hcat.settings" uses the engine django.db.backends.sqlite3; migration-guard works with MySQL and MariaDB only'), fix: expect.stringContaining('--database') } });
   });
 });
 

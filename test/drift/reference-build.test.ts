@@ -61,7 +61,7 @@ describe('building the reference schema', () => {
     expect(await databasesLike(`${db.settings.database}__drift_`)).toEqual([]);
 
     const json = JSON.parse((await runCli(['drift', '--json'], { cwd: repo.dir, env: db.env })).stdout) as DriftJson;
-    expect(json).toMatchObject({ drift: null, exitCode: 2, error: { message: expect.stringContaining('catalog.0005_needs_orders') } });
+    expect(json).toMatchObject({ ok: false, exitCode: 2, error: { message: expect.stringContaining('catalog.0005_needs_orders') } });
   });
 
   it('runs the configured setup steps first, so such a migration builds', async () => {

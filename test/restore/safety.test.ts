@@ -75,7 +75,7 @@ describe('restore-from-prod refuses', () => {
   it('prints a JSON error for --json', async () => {
     const result = await restoreCli(developer, ['--yes', '--json', '--db-source', '/nonexistent/dump.sql.gz', '--no-media']);
     expect(result.exitCode).toBe(2);
-    expect(JSON.parse(result.stdout)).toMatchObject({ ok: false, exitCode: 2, error: expect.stringContaining('Cannot read /nonexistent/dump.sql.gz') });
+    expect(JSON.parse(result.stdout)).toMatchObject({ ok: false, exitCode: 2, error: { message: expect.stringContaining('Cannot read /nonexistent/dump.sql.gz') } });
     await expectUnchanged(developer, before);
   });
 });

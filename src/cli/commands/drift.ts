@@ -1,7 +1,6 @@
 // `migration-guard drift`: does the live database's schema match what the migrations build?
 import type { Command } from 'commander';
 import { commandContext } from '../context.js';
-import { UserError } from '../../errors.js';
 import { style, errorStyle } from '../../ui/style.js';
 import { resolveAgainst } from '../../drift/against.js';
 import type { DriftOptions } from '../../drift/compare-live.js';
@@ -38,21 +37,14 @@ export function register(program: Command): void {
         rebuild: flags.rebuild,
         onPhase: flags.json ? undefined : (message) => process.stderr.write(errorStyle.dim(`drift: ${message}…\n`)),
       };
-      try {
-        const context = await commandContext(command);
-        const live = await context.connectionSettings();
-        options.alias = context.alias;
-        // Loaded on demand: --against needs no Django tooling (execa, the migration parser), so it starts faster.
-        const result = flags.against
-          ? await (await import('../../drift/compare-live.js')).compareLiveDatabases(resolveAgainst(flags.against, live, context.env), live, options, context.config)
-          : await (await import('../../drift/run-drift.js')).runDrift(context.config, context.env, live, options);
-        process.stdout.write(flags.json ? `${JSON.stringify(driftReportJson(result), null, 2)}\n` : formatDriftReport(result, style));
-        process.exitCode = result.exitCode;
-      } catch (error) {
-        if (flags.json && error instanceof UserError) {
-          process.stdout.write(`${JSON.stringify({ drift: null, exitCode: error.exitCode, error: { message: error.message, fix: error.fix ?? null } }, null, 2)}\n`);
-        }
-        throw error;
-      }
+      const context = await commandContext(command);
+      const live = await context.connectionSettings();
+      options.alias = context.alias;
+      // Loaded on demand: --against needs no Django tooling (execa, the migration parser), so it starts faster.
+      const result = flags.against
+        ? await (await import('../../drift/compare-live.js')).compareLiveDatabases(resolveAgainst(flags.against, live, context.env), live, options, context.config)
+        : await (await import('../../drift/run-drift.js')).runDrift(context.config, context.env, live, options);
+      process.stdout.write(flags.json ? `${JSON.stringify(driftReportJson(result), null, 2)}\n` : formatDriftReport(result, style));
+      process.exitCode = result.exitCode;
     });
 }

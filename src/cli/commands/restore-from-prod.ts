@@ -74,40 +74,35 @@ export function register(program: Command): void {
         progress: new PhaseProgress(createProgress({ quiet: options.quiet }), !options.quiet && process.stderr.isTTY ? process.stderr : null),
         say,
       };
-      try {
-        if (options.undo && options.cleanup) throw new UserError('--undo and --cleanup cannot be combined.', { exitCode: ExitCode.cannotRun });
-        if (options.cleanup) {
-          const summary = await runCleanup(io);
-          if (options.json) printJson({ ok: true, ...summary });
-          return;
-        }
-        if (options.undo) {
-          const summary = await runUndo(io, { yes: Boolean(options.yes), allowRemoteTarget: Boolean(options.allowRemoteTarget), database: options.database !== false, media: options.media });
-          const standing = await readStanding(io);
-          reportUndo(summary, say);
-          const migrated = await offerMigrate(io, standing, options, say);
-          if (options.json) printJson({ ok: true, ...summary, phases: io.progress.phases, migrations: standing, migrate: migrated });
-          if (migrated.ran && !migrated.ok) process.exitCode = ExitCode.findings;
-          return;
-        }
-        const summary = await runRestore(io, {
-          dbSource: options.dbSource,
-          mediaSource: options.mediaSource,
-          database: options.database !== false,
-          media: options.media,
-          parallel: options.parallel,
-          yes: Boolean(options.yes),
-          allowRemoteTarget: Boolean(options.allowRemoteTarget),
-        });
-        reportRestore(summary, say);
-        const standing = summary.database ? await readStanding(io) : undefined;
+      if (options.undo && options.cleanup) throw new UserError('--undo and --cleanup cannot be combined.', { exitCode: ExitCode.cannotRun });
+      if (options.cleanup) {
+        const summary = await runCleanup(io);
+        if (options.json) printJson({ ok: true, ...summary });
+        return;
+      }
+      if (options.undo) {
+        const summary = await runUndo(io, { yes: Boolean(options.yes), allowRemoteTarget: Boolean(options.allowRemoteTarget), database: options.database !== false, media: options.media });
+        const standing = await readStanding(io);
+        reportUndo(summary, say);
         const migrated = await offerMigrate(io, standing, options, say);
         if (options.json) printJson({ ok: true, ...summary, phases: io.progress.phases, migrations: standing, migrate: migrated });
         if (migrated.ran && !migrated.ok) process.exitCode = ExitCode.findings;
-      } catch (error) {
-        if (options.json && error instanceof UserError) printJson({ ok: false, error: error.message, fix: error.fix, exitCode: error.exitCode });
-        throw error;
+        return;
       }
+      const summary = await runRestore(io, {
+        dbSource: options.dbSource,
+        mediaSource: options.mediaSource,
+        database: options.database !== false,
+        media: options.media,
+        parallel: options.parallel,
+        yes: Boolean(options.yes),
+        allowRemoteTarget: Boolean(options.allowRemoteTarget),
+      });
+      reportRestore(summary, say);
+      const standing = summary.database ? await readStanding(io) : undefined;
+      const migrated = await offerMigrate(io, standing, options, say);
+      if (options.json) printJson({ ok: true, ...summary, phases: io.progress.phases, migrations: standing, migrate: migrated });
+      if (migrated.ran && !migrated.ok) process.exitCode = ExitCode.findings;
     });
 }
 

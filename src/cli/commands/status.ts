@@ -2,12 +2,10 @@
 import type { Command } from 'commander';
 import { commandContext } from '../context.js';
 import { ExitCode } from '../exit-codes.js';
-import { describeConnection, type ConnectionSettings } from '../../db/connection-settings.js';
 import { withInstalledApps } from '../../django/installed-apps.js';
 import { readProjectStatus } from '../../status/project-status.js';
 import { renderStatus } from '../../ui/status-report.js';
 import type { StatusVerdict } from '../../checks/migration-status.js';
-import { UserError } from '../../errors.js';
 
 const VERDICT_EXIT: Record<StatusVerdict, number> = {
   'in-sync': ExitCode.ok,
@@ -28,24 +26,15 @@ export function register(program: Command): void {
     .option('-l, --list', 'list every migration, not only the ones that need attention')
     .addHelpText('after', '\nExit codes: 0 in sync, 1 pending migrations, 3 database ahead of the code, 2 cannot run (configuration, database unreachable).')
     .action(async (options: StatusOptions, command: Command) => {
-      let settings: ConnectionSettings | undefined;
-      try {
-        const context = await commandContext(command, { rememberValidation: true });
-        // Every installed app, as showmigrations: Django's contrib apps and third-party packages too.
-        const [config, connection] = await Promise.all([withInstalledApps(context.config, context.env, context.alias), context.connectionSettings()]);
-        settings = connection;
-        const status = await readProjectStatus(config, settings);
-        if (options.json) {
-          process.stdout.write(`${JSON.stringify({ database: { name: settings.database, host: settings.host, port: settings.port, socket: settings.socket ?? null, user: settings.user }, ...status }, null, 2)}\n`);
-        } else {
-          process.stdout.write(`${renderStatus(status, { list: options.list, database: settings.database }).join('\n')}\n`);
-        }
-        process.exitCode = VERDICT_EXIT[status.verdict];
-      } catch (error) {
-        if (options.json && error instanceof UserError) {
-          process.stdout.write(`${JSON.stringify({ error: error.message, fix: error.fix, database: settings ? describeConnection(settings) : null }, null, 2)}\n`);
-        }
-        throw error;
+      const context = await commandContext(command, { rememberValidation: true });
+      // Every installed app, as showmigrations: Django's contrib apps and third-party packages too.
+      const [config, settings] = await Promise.all([withInstalledApps(context.config, context.env, context.alias), context.connectionSettings()]);
+      const status = await readProjectStatus(config, settings);
+      if (options.json) {
+        process.stdout.write(`${JSON.stringify({ database: { name: settings.database, host: settings.host, port: settings.port, socket: settings.socket ?? null, user: settings.user }, ...status }, null, 2)}\n`);
+      } else {
+        process.stdout.write(`${renderStatus(status, { list: options.list, database: settings.database }).join('\n')}\n`);
       }
+      process.exitCode = VERDICT_EXIT[status.verdict];
     });
 }
