@@ -41,7 +41,7 @@ export async function loadDump(options: DumpLoadOptions): Promise<DumpLoadResult
   const opened = await source.open();
   const sourceEnded = trackEnd(opened);
   const counter = new ByteCounter(options.onProgress);
-  const filter = new SqlDumpFilter();
+  const filter = new SqlDumpFilter({ staging: options.staging.database });
   const sink = options.parallel > 1 ? await ParallelLoader.start(options.staging, options.parallel) : await singleClientSink(options.staging);
   let compression: Compression = 'plain';
   let streamError: unknown;
