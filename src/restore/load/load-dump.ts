@@ -10,7 +10,7 @@ import { SourceStoppedError } from '../source/spawned-source.js';
 import { stopAfterFailure, trackEnd, type ByteSource } from '../source/types.js';
 import { ByteCounter } from '../stream/byte-counter.js';
 import { decompressor, detectCompression, peek, type Compression } from '../stream/decompress.js';
-import { SqlDumpFilter, type SqlFilterStats } from '../stream/sql-filter.js';
+import { DumpRefusedError, SqlDumpFilter, type SqlFilterStats } from '../stream/sql-filter.js';
 import { parseClientError, startClient, type ClientOutcome } from './mariadb-client.js';
 import { ParallelLoader } from './parallel-loader.js';
 import { InterruptedError } from '../interrupted.js';
@@ -93,10 +93,11 @@ interface FailureFacts {
   streamEnded: boolean;
 }
 
-// Picks the cause users can act on: the source's own failure, then a bad stream (truncated gzip, several
+// Picks the cause users can act on: a refused statement, the source's own failure, then a bad stream (truncated gzip, several
 // databases), then the SQL error, then a missing trailer. A broken pipe is only ever a consequence.
 function explainLoadFailure(facts: FailureFacts): UserError | null {
   const { source, client, filter } = facts;
+  if (facts.streamError instanceof DumpRefusedError) return facts.streamError;
   if (facts.sourceError instanceof UserError && !(facts.sourceError instanceof SourceStoppedError)) return facts.sourceError;
   if (facts.streamError instanceof UserError) return facts.streamError;
   const clientFailed = client.code !== 0;

@@ -492,14 +492,22 @@ export class SqlDumpFilter extends Transform {
 
   private refusalAt(line: number, statement: string, reason: string, fix?: string): UserError {
     const shown = statement.replace(/\s+/g, ' ').trim();
-    return new UserError(`The dump was refused at line ${line} (${shown.length > 100 ? `${shown.slice(0, 100)}…` : shown}): ${reason}. Nothing was swapped in; your database is unchanged.`, {
-      fix: fix ?? `restore-from-prod loads what mysqldump, mariadb-dump or mydumper write for one database. Look at the statement: zcat dump.sql.gz | sed -n '${line}p' | cut -c1-300`,
-      exitCode: ExitCode.findings,
-    });
+    return new DumpRefusedError(
+      `The dump was refused at line ${line} (${shown.length > 100 ? `${shown.slice(0, 100)}…` : shown}): ${reason}. Nothing was swapped in; your database is unchanged.`,
+      fix ?? `restore-from-prod loads what mysqldump, mariadb-dump or mydumper write for one database. Look at the statement: zcat dump.sql.gz | sed -n '${line}p' | cut -c1-300`,
+    );
   }
 }
 
 class RowProblem extends Error {}
+
+/** The dump holds a statement restore-from-prod does not load: the cause to report, whatever else broke after it. */
+export class DumpRefusedError extends UserError {
+  constructor(message: string, fix: string) {
+    super(message, { fix, exitCode: ExitCode.findings });
+    this.name = 'DumpRefusedError';
+  }
+}
 
 const NEWLINE_BUFFER = Buffer.from('\n');
 

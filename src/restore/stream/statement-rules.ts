@@ -11,6 +11,10 @@ export interface StatementContext {
   staging: string;
   /** The dump's own database, once a statement named it (CREATE DATABASE, USE, DROP DATABASE or a qualified name). */
   sourceDatabase: string | null;
+  /** A table statement has passed: from here on, a database the dump switches to is not its own. */
+  tablesStarted?: boolean;
+  /** A DROP DATABASE (of a dump made with --add-drop-database) waits for the CREATE DATABASE of the same name. */
+  pendingDrop?: string;
   /** The client's current delimiter (`;`, or `;;` in routine and trigger blocks). */
   delimiter: string;
   /** Tables a trigger was created on: rows into them would run the trigger during the load. */
@@ -65,7 +69,9 @@ const KNOWN_REFUSALS: Array<[RegExp, string]> = [
 /** The verdict on a complete statement (`text` without its delimiter). */
 export function judgeStatement(text: string, context: StatementContext): Verdict {
   try {
-    return judge(text, context);
+    const verdict = judge(text, context);
+    if (verdict.action === 'keep' && !/^\s*(?:\/\*M?!\d*\s*)?SET\b/i.test(text)) context.tablesStarted = true;
+    return verdict;
   } catch (error) {
     if (error instanceof Refusal) return { action: 'refuse', reason: error.reason, fix: error.fix };
     return { action: 'refuse', reason: `it cannot be read (${(error as Error).message})` };
@@ -96,6 +102,7 @@ export function judgeRowHead(text: string, context: StatementContext): Verdict {
     }
     words.expectWord('VALUES', 'VALUE');
     if (!words.done()) throw new Refusal('it is not a plain INSERT … VALUES');
+    context.tablesStarted = true;
     return { action: 'keep', text: edits.apply(text) };
   } catch (error) {
     if (error instanceof Refusal) return { action: 'refuse', reason: error.reason, fix: error.fix };
@@ -110,6 +117,12 @@ function judge(text: string, context: StatementContext): Verdict {
   const edits = new Edits();
   const head = words.list.slice(0, 4).map((token) => token.value).join(' ');
   const first = words.peek()!.value;
+  if (context.pendingDrop !== undefined) {
+    const dropped = context.pendingDrop;
+    context.pendingDrop = undefined;
+    const creates = /^CREATE (?:DATABASE|SCHEMA)\b/.test(head) && words.list.some((token) => identifierValue(token) === dropped);
+    if (!creates) throw new Refusal(`the dump dropped database "${dropped}" without creating it next (as --add-drop-database does), so it is not the dump's own`);
+  }
 
   if (first === 'SET' && !/^SET (?:PASSWORD|ROLE|DEFAULT ROLE)\b/.test(head)) {
     refuseSeveralStatements(words);
@@ -245,7 +258,14 @@ function databaseStatement(verb: string, words: Cursor, context: StatementContex
     if (!/^(?:(?:DEFAULT )?(?:CHARACTER SET|CHARSET|COLLATE) =? ?\S+ ?)+$/.test(options)) throw new Refusal(`ALTER DATABASE may only change the character set here, not "${options}"`);
     return { action: 'keep', text: edits.apply(text) };
   }
-  adoptDatabase(identifierValue(words.next()), context, `${verb} DATABASE`);
+  const name = identifierValue(words.next());
+  if (verb === 'DROP' && context.sourceDatabase === null && name !== context.staging && !context.tablesStarted) {
+    // --add-drop-database: DROP DATABASE x, then CREATE DATABASE x. Dropped either way; the next statement decides.
+    if (SYSTEM_DATABASES.has(name.toLowerCase())) throw new Refusal(`DROP DATABASE names the server's own database "${name}"`);
+    context.pendingDrop = name;
+    return { action: 'drop' };
+  }
+  adoptDatabase(name, context, `${verb} DATABASE`);
   return { action: 'drop' };
 }
 
@@ -423,18 +443,24 @@ function objectName(words: Cursor, context: StatementContext, edits: Edits): str
     words.next();
     const name = words.next();
     if (!name || (name.type !== 'quoted' && name.type !== 'word')) throw new Refusal('a qualified name is incomplete');
-    adoptDatabase(identifierValue(first), context, 'a qualified name');
+    adoptDatabase(identifierValue(first), context, 'a qualified name', false);
     edits.replace(first, quoteName(context.staging));
     return identifierValue(name);
   }
   return identifierValue(first);
 }
 
-/** The first database a dump names is its own; any other is refused. */
-function adoptDatabase(name: string, context: StatementContext, where: string): void {
+/** The first database a dump creates, uses or alters is its own; any other is refused. */
+function adoptDatabase(name: string, context: StatementContext, where: string, mayEstablish = true): void {
   if (!name) throw new Refusal(`${where} without a database name`);
   if (SYSTEM_DATABASES.has(name.toLowerCase())) throw new Refusal(`${where} names the server's own database "${name}"`);
   if (name === context.staging) return;
+  if (context.sourceDatabase === null && !mayEstablish) {
+    throw new Refusal(`${where} names database "${name}", but the dump never said it is its own (with CREATE DATABASE or USE)`, 'Dump the one database: mariadb-dump --single-transaction --routines --triggers <database> | gzip > dump.sql.gz');
+  }
+  if (context.sourceDatabase === null && context.tablesStarted) {
+    throw new Refusal(`${where} switches to database "${name}" after the dump's tables began; a dump names its database before them`);
+  }
   if (context.sourceDatabase === null) context.sourceDatabase = name;
   else if (context.sourceDatabase !== name) {
     throw new Refusal(`${where} names database "${name}", but this dump's database is "${context.sourceDatabase}"; restore-from-prod restores one database into its staging copy`, 'Dump the one database: mariadb-dump --single-transaction --routines --triggers <database> | gzip > dump.sql.gz');
