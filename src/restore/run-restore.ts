@@ -16,6 +16,7 @@ import { formatBytes } from '../ui/format-bytes.js';
 import { removeJournal, type DatabaseSwapRecord, type MediaSwapRecord } from './journal.js';
 import { runJournaledSwap } from './journaled-swap.js';
 import { loadDump, type DumpLoadResult } from './load/load-dump.js';
+import { createStagingAccount, dropStagingAccount } from './load/staging-account.js';
 import { extractTarball, type ExtractResult } from './media-extract.js';
 import { checkMediaTarget, directoryIdentity, planRestoreSwap, removeTree } from './media-swap.js';
 import { mediaStagingDir, previousDatabaseName, previousMediaDir, stagingDatabaseName } from './names.js';
@@ -50,6 +51,8 @@ export interface DatabaseSummary extends StagingFacts {
   sourceBytes: number;
   sqlBytes: number;
   definersRemoved: number;
+  /** The account the dump was loaded through: a temporary one limited to the staging database, or yours. */
+  loadedThrough: string;
   sanitized: SanitizeOutcome[];
   seconds: number;
 }
@@ -113,6 +116,7 @@ async function confirmPlan(plan: RestorePlan, connection: Connection, yes: boole
 
 interface Staged {
   staging?: string;
+  loadAccount?: string;
   mediaTemp?: string;
   load?: DumpLoadResult;
   facts?: StagingFacts;
@@ -125,7 +129,7 @@ interface Staged {
 async function restoreWithCleanup(io: RestoreIO, plan: RestorePlan, connection: Connection, stateDir: string, trap: InterruptTrap): Promise<Pick<RestoreSummary, 'database' | 'media'>> {
   const staged: Staged = { sanitized: [], databaseSeconds: 0, mediaSeconds: 0 };
   try {
-    await stageDatabase(io, plan, connection, staged, trap);
+    await stageDatabase(io, plan, connection, stateDir, staged, trap);
     await stageMedia(io, plan, staged, trap);
     await swapIn(io, plan, connection, stateDir, staged, trap);
   } catch (error) {
@@ -147,6 +151,7 @@ async function restoreWithCleanup(io: RestoreIO, plan: RestorePlan, connection: 
           sourceBytes: staged.load.sourceBytes,
           sqlBytes: staged.load.sqlBytes,
           definersRemoved: staged.load.filter.definersRemoved,
+          loadedThrough: staged.loadAccount ?? '',
           sanitized: staged.sanitized,
           seconds: staged.databaseSeconds,
           ...staged.facts,
@@ -170,21 +175,30 @@ async function restoreWithCleanup(io: RestoreIO, plan: RestorePlan, connection: 
   return { database, media };
 }
 
-async function stageDatabase(io: RestoreIO, plan: RestorePlan, connection: Connection, staged: Staged, trap: InterruptTrap): Promise<void> {
+async function stageDatabase(io: RestoreIO, plan: RestorePlan, connection: Connection, stateDir: string, staged: Staged, trap: InterruptTrap): Promise<void> {
   if (!plan.database) return;
   const started = performance.now();
   const staging = stagingDatabaseName(plan.target.database);
   await createDatabaseLike(connection, staging, plan.target.database);
   staged.staging = staging;
+  // Containment: the dump is loaded through an account that can reach the staging database only, when
+  // yours may create one; the statement check and --local-infile=0 hold either way.
+  const outcome = await createStagingAccount(connection, stateDir, plan.target, staging);
+  staged.loadAccount = outcome.account ? `a temporary account with privileges on "${staging}" only` : `your own account (${outcome.reason})`;
+  if (!outcome.account) io.say(`Loading through your own account: ${outcome.reason}. The statement check keeps the dump to the staging database.`);
   const { size } = await plan.database.probe().catch(() => ({ size: undefined }));
   io.progress.start(`Loading the database from ${plan.database.description}`, size);
-  staged.load = await loadDump({
-    source: plan.database,
-    staging: { ...plan.target, database: staging },
-    parallel: plan.parallel,
-    signal: trap.signal,
-    onProgress: (bytes) => io.progress.update(bytes),
-  });
+  try {
+    staged.load = await loadDump({
+      source: plan.database,
+      staging: outcome.account?.settings ?? { ...plan.target, database: staging },
+      parallel: plan.parallel,
+      signal: trap.signal,
+      onProgress: (bytes) => io.progress.update(bytes),
+    });
+  } finally {
+    if (outcome.account) await dropStagingAccount(connection, stateDir, outcome.account);
+  }
   io.progress.finish(`${formatBytes(staged.load.sourceBytes)} read, ${formatBytes(staged.load.sqlBytes)} of SQL loaded`);
   await faultPoint('loaded');
   trap.check();
