@@ -1,6 +1,7 @@
 // restore-from-prod refuses what could destroy the wrong data, and asks for the database name on a terminal.
 import { execa } from 'execa';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { adminQuery } from '../helpers/database.js';
 import { CLI } from '../helpers/fixture-project.js';
 import { restoreCli } from './support/cli.js';
 import type { DatabaseFingerprint, TreeEntry } from './support/checksums.js';
@@ -77,6 +78,24 @@ describe('restore-from-prod refuses', () => {
     expect(result.exitCode).toBe(2);
     expect(JSON.parse(result.stdout)).toMatchObject({ ok: false, exitCode: 2, error: expect.stringContaining('Cannot read /nonexistent/dump.sql.gz') });
     await expectUnchanged(developer, before);
+  });
+});
+
+describe('restore-from-prod explains what the user can fix', () => {
+  it('a missing privilege on the staging databases: the GRANT for the account as the server knows it, not an internal error', async () => {
+    const { user, database } = developer.db.settings;
+    const pattern = `\`${database.replace(/_/g, '\\_')}\\_\\_%\``;
+    await adminQuery(`REVOKE ALL PRIVILEGES ON ${pattern}.* FROM '${user}'@'%'`);
+    try {
+      const result = await restoreCli(developer, ['--yes', ...sources()]);
+      expect(result.exitCode, result.stderr).toBe(2);
+      expect(result.stderr).not.toContain('internal error');
+      expect(result.stderr).toContain(`Your database account ${user}@% lacks a privilege the restore needs`);
+      expect(result.stderr).toContain(`GRANT ALL PRIVILEGES ON ${pattern}.* TO '${user}'@'%';`);
+      await expectUnchanged(developer, before);
+    } finally {
+      await adminQuery(`GRANT ALL PRIVILEGES ON ${pattern}.* TO '${user}'@'%'`);
+    }
   });
 });
 
