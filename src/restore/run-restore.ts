@@ -19,6 +19,7 @@ import { loadDump, type DumpLoadResult } from './load/load-dump.js';
 import { createStagingAccount, dropStagingAccount } from './load/staging-account.js';
 import { extractTarball, type ExtractResult } from './media-extract.js';
 import { checkMediaTarget, directoryIdentity, planRestoreSwap, removeTree } from './media-swap.js';
+import { refuseDangerousMediaTarget } from './media-target.js';
 import { mediaStagingDir, previousDatabaseName, previousMediaDir, stagingDatabaseName } from './names.js';
 import { resolvePlan, type PlanRequest, type RestorePlan } from './plan.js';
 import { checkRestoreAllowed } from './safety.js';
@@ -84,7 +85,10 @@ export async function runRestore(io: RestoreIO, options: RestoreOptions): Promis
   const plan = resolvePlan(io.config, io.env, io.cwd, io.settings, options);
   const target = plan.target;
   await checkRestoreAllowed({ config: io.config, target, production: plan.database?.production, allowRemoteTarget: options.allowRemoteTarget, action: 'restore into' });
-  if (plan.mediaDir) checkMediaTarget(plan.mediaDir);
+  if (plan.mediaDir) {
+    refuseDangerousMediaTarget(plan.mediaDir, io.config, io.env);
+    checkMediaTarget(plan.mediaDir);
+  }
   requireConfirmationPossible(options.yes, `replace ${describeConnection(target)}`);
   stagingDatabaseName(target.database); // a name too long fails now, not after the download
 

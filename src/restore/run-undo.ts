@@ -10,6 +10,7 @@ import { finishSwap, prepareUndoSwap } from './database-swap.js';
 import { removeJournal, type DatabaseSwapRecord, type MediaSwapRecord } from './journal.js';
 import { runJournaledSwap } from './journaled-swap.js';
 import { checkMediaTarget, planUndoSwap } from './media-swap.js';
+import { refuseDangerousMediaTarget } from './media-target.js';
 import { previousDatabaseName, previousMediaDir, stagingDatabaseName } from './names.js';
 import { configuredMediaDir } from './plan.js';
 import type { RestoreIO } from './run-restore.js';
@@ -45,7 +46,10 @@ export async function runUndo(io: RestoreIO, options: UndoOptions): Promise<Undo
   const target = io.settings;
   await checkRestoreAllowed({ config: io.config, target, allowRemoteTarget: options.allowRemoteTarget, action: 'undo the restore of' });
   const mediaDir = options.media ? configuredMediaDir(io.config, io.env) : null;
-  if (mediaDir) checkMediaTarget(mediaDir);
+  if (mediaDir) {
+    refuseDangerousMediaTarget(mediaDir, io.config, io.env);
+    checkMediaTarget(mediaDir);
+  }
   requireConfirmationPossible(options.yes, `swap the kept copy back into ${describeConnection(target)}`);
   return withRestoreSession(io, target, mediaDir, 'restore-from-prod --undo', [], async ({ connection, stateDir, trap, notes }) => {
     const keep = previousDatabaseName(target.database);

@@ -1,4 +1,8 @@
 // restore-from-prod refuses what could destroy the wrong data, and asks for the database name on a terminal.
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { adminQuery } from '../helpers/database.js';
@@ -78,6 +82,36 @@ describe('restore-from-prod refuses', () => {
     expect(result.exitCode).toBe(2);
     expect(JSON.parse(result.stdout)).toMatchObject({ ok: false, exitCode: 2, error: expect.stringContaining('Cannot read /nonexistent/dump.sql.gz') });
     await expectUnchanged(developer, before);
+  });
+});
+
+describe('restore-from-prod refuses a media directory it must never swap out', () => {
+  it('/, a home directory, the checkout or a directory above it, a directory holding .git or .ssh — naming the setting', async () => {
+    const base = await mkdtemp(path.join(os.tmpdir(), 'mg-media-target-'));
+    try {
+      await mkdir(path.join(base, 'with-git', '.git'), { recursive: true });
+      await mkdir(path.join(base, 'with-ssh', '.ssh'), { recursive: true });
+      const cases: Array<[string, string]> = [
+        ['/', 'it is the root directory'],
+        [os.homedir(), 'it is a home directory'],
+        [developer.repo.dir, 'it is the project checkout'],
+        [path.dirname(developer.repo.dir), `it contains the project checkout ${developer.repo.dir}`],
+        [path.join(base, 'with-git'), 'it holds .git, so it is not a media directory'],
+        [path.join(base, 'with-ssh'), 'it holds .ssh, so it is not a media directory'],
+      ];
+      for (const [dir, reason] of cases) {
+        for (const args of [['--yes', ...sources()], ['--undo', '--yes']]) {
+          const result = await restoreCli(developer, args, { HCAT_MEDIA: dir });
+          expect(result.exitCode, `${dir}: ${result.stderr}`).toBe(2);
+          expect(result.stderr).toContain(`Refusing to use ${dir} as the media directory: ${reason}.`);
+          expect(result.stderr).toContain(`Point "media.env" (the variable HCAT_MEDIA, now ${dir})`);
+        }
+      }
+      expect(existsSync(path.join(base, 'with-git', '.git'))).toBe(true);
+      await expectUnchanged(developer, before);
+    } finally {
+      await rm(base, { recursive: true, force: true });
+    }
   });
 });
 
