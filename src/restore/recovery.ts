@@ -12,6 +12,7 @@ import { removeMediaLeftovers, removeTree } from './media-swap.js';
 import { parkingDir, stagingDatabasePattern } from './names.js';
 import { directoryIdentity } from './media-swap.js';
 import { dropLeftoverStagingAccount } from './load/staging-account.js';
+import { recordLastRestore } from './last-restore.js';
 
 /** Rolls back (prepared) or finishes (committed) the journal's run; returns what was done, for the user. */
 export async function settleJournal(connection: Connection, settings: ConnectionSettings, stateDir: string, journal: RestoreJournal): Promise<string> {
@@ -23,6 +24,7 @@ export async function settleJournal(connection: Connection, settings: Connection
     });
   }
   if (journal.state === 'committed') {
+    if (journal.operation === 'restore') await recordLastRestore(stateDir, { database: record !== undefined, media: journal.media !== undefined }, journal.startedAt);
     if (record) await finishSwap(connection, record);
     if (journal.media && directoryIdentity(journal.media.parking) !== null) await removeTree(journal.media.parking).catch(() => {});
     await removeJournal(stateDir);

@@ -15,6 +15,7 @@ import { secondsSince } from './format.js';
 import { formatBytes } from '../ui/format-bytes.js';
 import { removeJournal, type DatabaseSwapRecord, type MediaSwapRecord } from './journal.js';
 import { runJournaledSwap } from './journaled-swap.js';
+import { recordLastRestore } from './last-restore.js';
 import { loadDump, type DumpLoadResult } from './load/load-dump.js';
 import { createStagingAccount, dropStagingAccount } from './load/staging-account.js';
 import { extractTarball, type ExtractResult } from './media-extract.js';
@@ -253,6 +254,7 @@ async function swapIn(io: RestoreIO, plan: RestorePlan, connection: Connection, 
   // Committed: what is left is cleanup, which the next run finishes if this one dies now.
   staged.staging = undefined;
   staged.mediaTemp = undefined;
+  await recordLastRestore(stateDir, { database: databaseRecord !== undefined, media: mediaRecord !== undefined }, new Date().toISOString());
   if (databaseRecord) await finishSwap(connection, databaseRecord);
   await removeJournal(stateDir);
   io.progress.finish('done');
