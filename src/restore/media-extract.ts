@@ -12,6 +12,7 @@ import { UserError } from '../errors.js';
 import { byteFaultPoint } from './fault-points.js';
 import { InterruptedError } from './interrupted.js';
 import { SourceStoppedError } from './source/spawned-source.js';
+import { watchForStall } from './source/stall-watchdog.js';
 import { stopAfterFailure, trackEnd, type ByteSource } from './source/types.js';
 import { ByteCounter } from './stream/byte-counter.js';
 import { decompressor, detectCompression, peek, type Compression } from './stream/decompress.js';
@@ -32,6 +33,8 @@ export interface ExtractOptions {
   dir: string;
   stripComponents: number;
   signal: AbortSignal;
+  /** Seconds without data from the source before the transfer is stopped as stalled. */
+  stallTimeout: number;
   onProgress?: (sourceBytes: number) => void;
 }
 
@@ -110,7 +113,10 @@ export async function extractTarball(options: ExtractOptions): Promise<ExtractRe
   await mkdir(dir, { mode: 0o700 });
   const opened = await source.open();
   const sourceEnded = trackEnd(opened);
-  const counter = new ByteCounter(options.onProgress);
+  const counter = new ByteCounter((bytes) => {
+    watchdog.kick();
+    options.onProgress?.(bytes);
+  });
   const result: ExtractResult = { compression: 'plain', sourceBytes: 0, files: 0, directories: 0, links: 0, bytes: 0 };
   const symlinks = new Map<string, string>();
   const directories: Array<{ path: string; mode: number; mtime?: Date }> = [];
@@ -160,6 +166,7 @@ export async function extractTarball(options: ExtractOptions): Promise<ExtractRe
   });
   const onAbort = () => opened.cancel();
   signal.addEventListener('abort', onAbort, { once: true });
+  const watchdog = watchForStall(opened, options.stallTimeout, source.description, onAbort);
   // Modes are applied exactly as archived: the umask is lifted while extracting (nothing else writes files now).
   const umask = process.umask(0);
   let streamError: unknown;
@@ -174,10 +181,12 @@ export async function extractTarball(options: ExtractOptions): Promise<ExtractRe
   } finally {
     process.umask(umask);
     signal.removeEventListener('abort', onAbort);
+    watchdog.dispose();
   }
   const sourceError = await opened.finished.then(() => null, (error: unknown) => error);
   result.sourceBytes = counter.bytes;
   if (signal.aborted) throw new InterruptedError();
+  if (watchdog.stalled) throw watchdog.stalled;
   if (refused) throw refused;
   if (sourceError instanceof UserError && !(sourceError instanceof SourceStoppedError)) throw sourceError;
   if (streamError) throw explainExtractError(streamError, source.description);

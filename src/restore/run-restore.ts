@@ -199,6 +199,7 @@ async function stageDatabase(io: RestoreIO, plan: RestorePlan, connection: Conne
       staging: outcome.account?.settings ?? { ...plan.target, database: staging },
       parallel: plan.parallel,
       signal: trap.signal,
+      stallTimeout: io.config.raw.restore.stallTimeout,
       onProgress: (bytes) => io.progress.update(bytes),
     });
   } finally {
@@ -232,6 +233,7 @@ async function stageMedia(io: RestoreIO, plan: RestorePlan, staged: Staged, trap
     dir,
     stripComponents: io.config.raw.restore.media.stripComponents,
     signal: trap.signal,
+    stallTimeout: io.config.raw.restore.stallTimeout,
     onProgress: (bytes) => io.progress.update(bytes),
   });
   io.progress.finish(`${staged.extract.files} files, ${formatBytes(staged.extract.bytes)}`);

@@ -19,7 +19,7 @@ afterAll(async () => {
 
 async function extract(tarball: string, strip = 0) {
   const dir = path.join(work, `out-${Math.random().toString(36).slice(2)}`);
-  const result = await extractTarball({ source: localFileSource(tarball), dir, stripComponents: strip, signal: new AbortController().signal });
+  const result = await extractTarball({ source: localFileSource(tarball), dir, stripComponents: strip, signal: new AbortController().signal, stallTimeout: 60 });
   return { dir, result };
 }
 
@@ -128,7 +128,7 @@ describe('extractTarball', () => {
     ].join('\n');
     await execa('/usr/bin/python3', ['-c', script, tarball]);
     const dir = path.join(base, 'media.restore-x');
-    await expect(extractTarball({ source: localFileSource(tarball), dir, stripComponents: 0, signal: new AbortController().signal })).rejects.toThrow('the entry "up" is a symbolic link pointing outside the media directory ("b/..")');
+    await expect(extractTarball({ source: localFileSource(tarball), dir, stripComponents: 0, signal: new AbortController().signal, stallTimeout: 60 })).rejects.toThrow('the entry "up" is a symbolic link pointing outside the media directory ("b/..")');
     expect((await lstat(victim)).mode & 0o7777).toBe(0o700);
     expect((await lstat(path.join(victim, 'secret'))).mode & 0o7777).toBe(0o600);
     expect(await readFile(path.join(victim, 'secret'), 'utf8')).toBe('keep\n');
