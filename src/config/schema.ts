@@ -64,8 +64,9 @@ export function validateConfig(data: unknown, fileLabel: string): RawConfig {
   const result = configSchema.safeParse(data);
   if (result.success) return result.data;
   const issue = result.error.issues[0]!;
-  const key = issue.path.length ? issue.path.join('.') : unrecognizedKey(issue) ?? '(top level)';
-  const topKey = String(issue.path[0] ?? unrecognizedKey(issue) ?? '');
+  // An unknown key is named by its full path (`restore.sanitise`), not by the section holding it.
+  const key = unrecognizedKey(issue) ?? (issue.path.length ? issue.path.join('.') : '(top level)');
+  const topKey = key.split('.')[0]!;
   const example = CONFIG_EXAMPLES[topKey] ?? `see the "Configuration" section of migration-guard's README (known keys: ${Object.keys(CONFIG_EXAMPLES).join(', ')})`;
   throw new ConfigError(key, fileLabel, describeIssue(issue), example);
 }

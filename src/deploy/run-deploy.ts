@@ -315,8 +315,10 @@ async function runLocked(run: LockedRun): Promise<number> {
 async function handleFailure(error: unknown, context: { run: LockedRun; runner: StepRunner; state: RunState }): Promise<void> {
   const { run, runner, state } = context;
   const { config, settings, env } = run.input;
-  const interrupted = error instanceof InterruptedError;
+  // On a terminal, Ctrl-C reaches migrate too: it then fails on its own, but the deploy was still interrupted.
+  const interrupted = error instanceof InterruptedError || run.guard.signal !== null;
   state.failure = (error as Error).message ?? String(error);
+  if (interrupted && !(error instanceof InterruptedError)) state.failure = `interrupted by ${run.guard.signal}: ${state.failure}`;
   state.failedStep = runner.failedStep ?? runner.lastStep ?? 'deploy';
 
   if (state.migrateStarted && state.backup) {

@@ -5,6 +5,7 @@ import type { Connection } from '../db/connect.js';
 import { quoteIdentifier } from '../db/connect.js';
 import { UserError } from '../errors.js';
 import { ExitCode } from '../cli/exit-codes.js';
+import { STAGING_ACCOUNT_PREFIX } from './load/staging-account.js';
 
 export interface ViewDefinition {
   name: string;
@@ -113,6 +114,11 @@ export async function listObjectNames(connection: Connection, database: string):
 
 const ER_SPECIFIC_ACCESS_DENIED = 1227;
 
+function withoutLoaderDefiner(sql: string): string {
+  const match = DEFINER_CLAUSE.exec(sql);
+  return match && match[0].includes(STAGING_ACCOUNT_PREFIX) ? sql.replace(DEFINER_CLAUSE, '') : sql;
+}
+
 /**
  * Creates `objects` (read from database `from`) in database `to`, with references qualified with `from`
  * re-pointed at `to`. The original DEFINER is kept when this user may set it; otherwise it is dropped
@@ -120,7 +126,8 @@ const ER_SPECIFIC_ACCESS_DENIED = 1227;
  * recreation can simply be run again.
  */
 export async function createObjects(connection: Connection, objects: DatabaseObjects, from: string, to: string): Promise<void> {
-  const retargeted = (sql: string) => sql.split(`${quoteIdentifier(from)}.`).join(`${quoteIdentifier(to)}.`);
+  // The temporary loading account is dropped after the load: an object it defined would stop working.
+  const retargeted = (sql: string) => withoutLoaderDefiner(sql.split(`${quoteIdentifier(from)}.`).join(`${quoteIdentifier(to)}.`));
   const run = async (sql: string) => {
     try {
       await connection.query(retargeted(sql));

@@ -1,5 +1,6 @@
 // Extracts a media tarball into a fresh directory, refusing anything that could write outside it:
-// absolute paths, `..` components, links pointing outside, paths through links, device files.
+// absolute paths, `..` components, links that resolve outside (through the links created before them),
+// paths through or onto links, device files; and sparse files, which would come out wrong.
 // Modes (without setuid/setgid) and mtimes are kept, directories' included.
 import { chmod, lutimes, mkdir, utimes } from 'node:fs/promises';
 import path from 'node:path';
@@ -11,6 +12,7 @@ import { UserError } from '../errors.js';
 import { byteFaultPoint } from './fault-points.js';
 import { InterruptedError } from './interrupted.js';
 import { SourceStoppedError } from './source/spawned-source.js';
+import { watchForStall } from './source/stall-watchdog.js';
 import { stopAfterFailure, trackEnd, type ByteSource } from './source/types.js';
 import { ByteCounter } from './stream/byte-counter.js';
 import { decompressor, detectCompression, peek, type Compression } from './stream/decompress.js';
@@ -31,31 +33,75 @@ export interface ExtractOptions {
   dir: string;
   stripComponents: number;
   signal: AbortSignal;
+  /** Seconds without data from the source before the transfer is stopped as stalled. */
+  stallTimeout: number;
   onProgress?: (sourceBytes: number) => void;
 }
 
 const ALLOWED_TYPES = new Set(['File', 'OldFile', 'ContiguousFile', 'Directory', 'GNUDumpDir', 'SymbolicLink', 'Link']);
+// GNU tar --sparse: type 'S' in the gnu format; in the pax formats a regular entry under GNUSparseFile.<n>/
+// whose content is a sparse map followed by the data. node-tar extracts neither faithfully.
+const PAX_SPARSE_COMPONENT = /^GNUSparseFile\.\d+$/;
+// Links followed while resolving one path, at most (a loop of links is refused).
+const MAX_LINK_HOPS = 40;
 
-/** Why an entry may not be extracted, or null when it is safe. `symlinks` holds the links seen so far. */
-export function unsafeEntryReason(entryPath: string, type: string, linkpath: string | undefined, strip: number, symlinks: ReadonlySet<string>): string | null {
+/** The symbolic links created so far in this extraction: path inside the tree → link target. */
+export type ExtractedLinks = ReadonlyMap<string, string>;
+
+/**
+ * Resolves `parts` (relative to the extraction directory) the way the kernel will, following the links
+ * created so far (the last component too when `followLast`); null when the path leaves the directory.
+ */
+export function resolveInside(parts: readonly string[], links: ExtractedLinks, followLast: boolean, hops = { count: 0 }): string[] | null {
+  const resolved: string[] = [];
+  for (let index = 0; index < parts.length; index++) {
+    const part = parts[index]!;
+    if (part === '' || part === '.') continue;
+    if (part === '..') {
+      if (resolved.length === 0) return null;
+      resolved.pop();
+      continue;
+    }
+    resolved.push(part);
+    const target = links.get(resolved.join('/'));
+    if (target === undefined || (index === parts.length - 1 && !followLast)) continue;
+    if (target.startsWith('/') || ++hops.count > MAX_LINK_HOPS) return null;
+    resolved.pop();
+    const through = resolveInside([...resolved, ...target.split('/')], links, true, hops);
+    if (through === null) return null;
+    resolved.splice(0, resolved.length, ...through);
+  }
+  return resolved;
+}
+
+/** Why an entry may not be extracted, or null when it is safe. `links` holds the symbolic links created so far. */
+export function unsafeEntryReason(entryPath: string, type: string, linkpath: string | undefined, strip: number, links: ExtractedLinks): string | null {
   if (entryPath.startsWith('/') || /^[A-Za-z]:/.test(entryPath) || entryPath.startsWith('\\')) return 'has an absolute path';
   const parts = entryPath.split('/');
   if (parts.includes('..')) return 'has a ".." component';
+  if (type === 'SparseFile' || parts.some((part) => PAX_SPARSE_COMPONENT.test(part))) return 'is a sparse file (tar --sparse), which restore-from-prod cannot extract byte for byte';
   if (!ALLOWED_TYPES.has(type)) return type === 'CharacterDevice' || type === 'BlockDevice' ? 'is a device file' : `is a ${type} entry, which a media directory never needs`;
   const inside = parts.slice(strip).filter((part) => part !== '' && part !== '.');
-  for (let i = 1; i < inside.length; i++) {
+  // Every entry lands exactly where its path says, never through (or onto) a link of this tarball: then
+  // writes, chmod and utimes (which follow links) cannot reach outside.
+  for (let i = 1; i <= inside.length; i++) {
     const prefix = inside.slice(0, i).join('/');
-    if (symlinks.has(prefix)) return `would be written through the symbolic link "${prefix}"`;
+    if (!links.has(prefix)) continue;
+    if (i < inside.length) return `would be written through the symbolic link "${prefix}"`;
+    if (type !== 'SymbolicLink') return `would replace the symbolic link "${prefix}" created before it`;
   }
   if (type === 'SymbolicLink') {
     if (!linkpath) return 'is a symbolic link without a target';
     if (linkpath.startsWith('/') || /^[A-Za-z]:/.test(linkpath)) return `is a symbolic link to the absolute path "${linkpath}"`;
-    const resolved = path.posix.normalize(path.posix.join(path.posix.dirname(inside.join('/') || '.'), linkpath));
-    if (resolved === '..' || resolved.startsWith('../')) return `is a symbolic link pointing outside the media directory ("${linkpath}")`;
+    // Resolved through the links created before it (`b -> .` then `up -> b/..` leaves the directory).
+    if (resolveInside([...inside.slice(0, -1), ...linkpath.split('/')], links, true) === null) return `is a symbolic link pointing outside the media directory ("${linkpath}")`;
   }
   if (type === 'Link') {
     if (!linkpath) return 'is a hard link without a target';
-    if (linkpath.startsWith('/') || linkpath.split('/').includes('..')) return `is a hard link to "${linkpath}", outside the media directory`;
+    const target = linkpath.split('/');
+    if (linkpath.startsWith('/') || target.includes('..')) return `is a hard link to "${linkpath}", outside the media directory`;
+    const resolved = resolveInside(target.slice(strip), links, false);
+    if (resolved === null || resolved.join('/') !== target.slice(strip).filter((part) => part !== '' && part !== '.').join('/')) return `is a hard link to "${linkpath}", through a symbolic link`;
   }
   return null;
 }
@@ -67,9 +113,12 @@ export async function extractTarball(options: ExtractOptions): Promise<ExtractRe
   await mkdir(dir, { mode: 0o700 });
   const opened = await source.open();
   const sourceEnded = trackEnd(opened);
-  const counter = new ByteCounter(options.onProgress);
+  const counter = new ByteCounter((bytes) => {
+    watchdog.kick();
+    options.onProgress?.(bytes);
+  });
   const result: ExtractResult = { compression: 'plain', sourceBytes: 0, files: 0, directories: 0, links: 0, bytes: 0 };
-  const symlinks = new Set<string>();
+  const symlinks = new Map<string, string>();
   const directories: Array<{ path: string; mode: number; mtime?: Date }> = [];
   const linkTimes: Array<{ path: string; mtime: Date }> = [];
   let refused: UserError | null = null;
@@ -85,17 +134,14 @@ export async function extractTarball(options: ExtractOptions): Promise<ExtractRe
       const read = entry as ReadEntry;
       const reason = unsafeEntryReason(entryPath, read.type, read.linkpath, options.stripComponents, symlinks);
       if (reason) {
-        refused ??= new UserError(`The media tarball from ${source.description} is unsafe: the entry "${entryPath}" ${reason}. Nothing was extracted into your media directory.`, {
-          fix: 'Rebuild the tarball on the production host with relative paths only (tar -czf media.tar.gz -C /path/to/media .).',
-          exitCode: ExitCode.findings,
-        });
+        refused ??= unsafeTarball(source.description, entryPath, reason);
         queueMicrotask(() => unpack.abort(refused!));
         return false;
       }
       if (typeof read.mode === 'number') read.mode &= 0o1777; // no setuid/setgid from a tarball
       const inside = entryPath.split('/').slice(options.stripComponents).filter((part) => part !== '' && part !== '.').join('/');
       if (read.type === 'SymbolicLink') {
-        symlinks.add(inside);
+        symlinks.set(inside, read.linkpath!);
         if (read.mtime) linkTimes.push({ path: inside, mtime: read.mtime });
         result.links++;
       } else if (read.type === 'Directory' || read.type === 'GNUDumpDir') {
@@ -111,8 +157,16 @@ export async function extractTarball(options: ExtractOptions): Promise<ExtractRe
     },
   });
 
+  // Entries tar itself skips (types it does not know, such as GNU sparse files) would go missing silently.
+  unpack.on('ignoredEntry', (entry: ReadEntry) => {
+    if (refused) return;
+    const reason = unsafeEntryReason(entry.path, entry.type, entry.linkpath, options.stripComponents, symlinks) ?? `is a ${entry.type} entry, which tar does not extract`;
+    refused = unsafeTarball(source.description, entry.path, reason);
+    queueMicrotask(() => unpack.abort(refused!));
+  });
   const onAbort = () => opened.cancel();
   signal.addEventListener('abort', onAbort, { once: true });
+  const watchdog = watchForStall(opened, options.stallTimeout, source.description, onAbort);
   // Modes are applied exactly as archived: the umask is lifted while extracting (nothing else writes files now).
   const umask = process.umask(0);
   let streamError: unknown;
@@ -127,10 +181,12 @@ export async function extractTarball(options: ExtractOptions): Promise<ExtractRe
   } finally {
     process.umask(umask);
     signal.removeEventListener('abort', onAbort);
+    watchdog.dispose();
   }
   const sourceError = await opened.finished.then(() => null, (error: unknown) => error);
   result.sourceBytes = counter.bytes;
   if (signal.aborted) throw new InterruptedError();
+  if (watchdog.stalled) throw watchdog.stalled;
   if (refused) throw refused;
   if (sourceError instanceof UserError && !(sourceError instanceof SourceStoppedError)) throw sourceError;
   if (streamError) throw explainExtractError(streamError, source.description);
@@ -147,6 +203,15 @@ export async function extractTarball(options: ExtractOptions): Promise<ExtractRe
   }
   if (!directories.some((directory) => directory.path === '')) await chmod(dir, 0o755 & ~umask);
   return result;
+}
+
+function unsafeTarball(description: string, entryPath: string, reason: string): UserError {
+  return new UserError(`The media tarball from ${description} is unsafe: the entry "${entryPath}" ${reason}. Nothing was extracted into your media directory.`, {
+    fix: reason.startsWith('is a sparse file')
+      ? 'Rebuild the tarball on the production host without --sparse (tar -czf media.tar.gz -C /path/to/media .).'
+      : 'Rebuild the tarball on the production host with relative paths only and links that stay inside (tar -czf media.tar.gz -C /path/to/media .).',
+    exitCode: ExitCode.findings,
+  });
 }
 
 // Adapts tar's Unpack (an event emitter with write/end) to a Writable with backpressure.

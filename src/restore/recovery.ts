@@ -1,5 +1,5 @@
 // At the start of every run: finish or roll back what an interrupted run left (by its journal), then
-// remove leftover staging databases and extraction directories.
+// drop the temporary loading account it left, remove leftover staging databases and extraction directories.
 import { ExitCode } from '../cli/exit-codes.js';
 import type { Connection } from '../db/connect.js';
 import { quoteIdentifier } from '../db/connect.js';
@@ -11,6 +11,8 @@ import { rollBackSwaps } from './journaled-swap.js';
 import { removeMediaLeftovers, removeTree } from './media-swap.js';
 import { parkingDir, stagingDatabasePattern } from './names.js';
 import { directoryIdentity } from './media-swap.js';
+import { dropLeftoverStagingAccount } from './load/staging-account.js';
+import { recordLastRestore } from './last-restore.js';
 
 /** Rolls back (prepared) or finishes (committed) the journal's run; returns what was done, for the user. */
 export async function settleJournal(connection: Connection, settings: ConnectionSettings, stateDir: string, journal: RestoreJournal): Promise<string> {
@@ -22,6 +24,7 @@ export async function settleJournal(connection: Connection, settings: Connection
     });
   }
   if (journal.state === 'committed') {
+    if (journal.operation === 'restore') await recordLastRestore(stateDir, { database: record !== undefined, media: journal.media !== undefined }, journal.startedAt);
     if (record) await finishSwap(connection, record);
     if (journal.media && directoryIdentity(journal.media.parking) !== null) await removeTree(journal.media.parking).catch(() => {});
     await removeJournal(stateDir);
@@ -47,6 +50,8 @@ export async function recoverInterruptedRun(connection: Connection, settings: Co
       });
     }
   }
+  const account = await dropLeftoverStagingAccount(connection, stateDir);
+  if (account) notes.push(account);
   const [rows] = await connection.query('SHOW DATABASES LIKE ?', [stagingDatabasePattern(settings.database)]);
   for (const row of rows as Array<Record<string, string>>) {
     const name = Object.values(row)[0]!;

@@ -15,9 +15,12 @@ import { secondsSince } from './format.js';
 import { formatBytes } from '../ui/format-bytes.js';
 import { removeJournal, type DatabaseSwapRecord, type MediaSwapRecord } from './journal.js';
 import { runJournaledSwap } from './journaled-swap.js';
+import { recordLastRestore } from './last-restore.js';
 import { loadDump, type DumpLoadResult } from './load/load-dump.js';
+import { createStagingAccount, dropStagingAccount } from './load/staging-account.js';
 import { extractTarball, type ExtractResult } from './media-extract.js';
 import { checkMediaTarget, directoryIdentity, planRestoreSwap, removeTree } from './media-swap.js';
+import { refuseDangerousMediaTarget } from './media-target.js';
 import { mediaStagingDir, previousDatabaseName, previousMediaDir, stagingDatabaseName } from './names.js';
 import { resolvePlan, type PlanRequest, type RestorePlan } from './plan.js';
 import { checkRestoreAllowed } from './safety.js';
@@ -54,6 +57,8 @@ export interface DatabaseSummary extends StagingFacts {
   sourceBytes: number;
   sqlBytes: number;
   definersRemoved: number;
+  /** The account the dump was loaded through: a temporary one limited to the staging database, or yours. */
+  loadedThrough: string;
   sanitized: SanitizeOutcome[];
   seconds: number;
 }
@@ -86,7 +91,10 @@ export async function runRestore(io: RestoreIO, options: RestoreOptions): Promis
   const plan = resolvePlan(io.config, io.env, io.cwd, io.settings, { ...options, mediaDir });
   const target = plan.target;
   await checkRestoreAllowed({ config: io.config, target, production: plan.database?.production, allowRemoteTarget: options.allowRemoteTarget, action: 'restore into' });
-  if (plan.mediaDir) checkMediaTarget(plan.mediaDir);
+  if (plan.mediaDir) {
+    refuseDangerousMediaTarget(plan.mediaDir, io.config, io.env);
+    checkMediaTarget(plan.mediaDir);
+  }
   requireConfirmationPossible(options.yes, `replace ${describeConnection(target)}`);
   stagingDatabaseName(target.database); // a name too long fails now, not after the download
 
@@ -118,6 +126,7 @@ async function confirmPlan(plan: RestorePlan, connection: Connection, yes: boole
 
 interface Staged {
   staging?: string;
+  loadAccount?: string;
   mediaTemp?: string;
   load?: DumpLoadResult;
   facts?: StagingFacts;
@@ -130,7 +139,7 @@ interface Staged {
 async function restoreWithCleanup(io: RestoreIO, plan: RestorePlan, connection: Connection, stateDir: string, trap: InterruptTrap): Promise<Pick<RestoreSummary, 'database' | 'media'>> {
   const staged: Staged = { sanitized: [], databaseSeconds: 0, mediaSeconds: 0 };
   try {
-    await stageDatabase(io, plan, connection, staged, trap);
+    await stageDatabase(io, plan, connection, stateDir, staged, trap);
     await stageMedia(io, plan, staged, trap);
     await swapIn(io, plan, connection, stateDir, staged, trap);
   } catch (error) {
@@ -152,6 +161,7 @@ async function restoreWithCleanup(io: RestoreIO, plan: RestorePlan, connection: 
           sourceBytes: staged.load.sourceBytes,
           sqlBytes: staged.load.sqlBytes,
           definersRemoved: staged.load.filter.definersRemoved,
+          loadedThrough: staged.loadAccount ?? '',
           sanitized: staged.sanitized,
           seconds: staged.databaseSeconds,
           ...staged.facts,
@@ -175,21 +185,31 @@ async function restoreWithCleanup(io: RestoreIO, plan: RestorePlan, connection: 
   return { database, media };
 }
 
-async function stageDatabase(io: RestoreIO, plan: RestorePlan, connection: Connection, staged: Staged, trap: InterruptTrap): Promise<void> {
+async function stageDatabase(io: RestoreIO, plan: RestorePlan, connection: Connection, stateDir: string, staged: Staged, trap: InterruptTrap): Promise<void> {
   if (!plan.database) return;
   const started = performance.now();
   const staging = stagingDatabaseName(plan.target.database);
   await createDatabaseLike(connection, staging, plan.target.database);
   staged.staging = staging;
+  // Containment: the dump is loaded through an account that can reach the staging database only, when
+  // yours may create one; the statement check and --local-infile=0 hold either way.
+  const outcome = await createStagingAccount(connection, stateDir, plan.target, staging);
+  staged.loadAccount = outcome.account ? `a temporary account with privileges on "${staging}" only` : `your own account (${outcome.reason})`;
+  if (!outcome.account) io.say(`Loading through your own account: ${outcome.reason}. The statement check keeps the dump to the staging database.`);
   const { size } = await plan.database.probe().catch(() => ({ size: undefined }));
   io.progress.start(`Loading the database from ${plan.database.description}`, size);
-  staged.load = await loadDump({
-    source: plan.database,
-    staging: { ...plan.target, database: staging },
-    parallel: plan.parallel,
-    signal: trap.signal,
-    onProgress: (bytes) => io.progress.update(bytes),
-  });
+  try {
+    staged.load = await loadDump({
+      source: plan.database,
+      staging: outcome.account?.settings ?? { ...plan.target, database: staging },
+      parallel: plan.parallel,
+      signal: trap.signal,
+      stallTimeout: io.config.raw.restore.stallTimeout,
+      onProgress: (bytes) => io.progress.update(bytes),
+    });
+  } finally {
+    if (outcome.account) await dropStagingAccount(connection, stateDir, outcome.account);
+  }
   io.progress.finish(`${formatBytes(staged.load.sourceBytes)} read, ${formatBytes(staged.load.sqlBytes)} of SQL loaded`);
   await faultPoint('loaded');
   trap.check();
@@ -218,6 +238,7 @@ async function stageMedia(io: RestoreIO, plan: RestorePlan, staged: Staged, trap
     dir,
     stripComponents: io.config.raw.restore.media.stripComponents,
     signal: trap.signal,
+    stallTimeout: io.config.raw.restore.stallTimeout,
     onProgress: (bytes) => io.progress.update(bytes),
   });
   io.progress.finish(`${staged.extract.files} files, ${formatBytes(staged.extract.bytes)}`);
@@ -240,6 +261,7 @@ async function swapIn(io: RestoreIO, plan: RestorePlan, connection: Connection, 
   // Committed: what is left is cleanup, which the next run finishes if this one dies now.
   staged.staging = undefined;
   staged.mediaTemp = undefined;
+  await recordLastRestore(stateDir, { database: databaseRecord !== undefined, media: mediaRecord !== undefined }, new Date().toISOString());
   if (databaseRecord) await finishSwap(connection, databaseRecord);
   await removeJournal(stateDir);
   io.progress.finish('done');

@@ -1,4 +1,5 @@
-// --undo: the kept copy (`<target>__previous`, `<media>.previous`) and the current one trade places,
+// --undo: the kept copy (`<target>__previous`, `<media>.previous`) and the current one trade places, for
+// exactly what the last restore replaced (last-restore.ts),
 // with the same journal and rollback as a restore; running it twice redoes the restore.
 // --cleanup: only settle what an interrupted run left.
 import { ExitCode } from '../cli/exit-codes.js';
@@ -7,9 +8,11 @@ import { UserError } from '../errors.js';
 import { confirmByTypingName, requireConfirmationPossible } from './confirm.js';
 import { databaseExists, listBaseTables } from './database-objects.js';
 import { finishSwap, prepareUndoSwap } from './database-swap.js';
-import { removeJournal, type DatabaseSwapRecord, type MediaSwapRecord } from './journal.js';
+import { removeJournal, restoreStateDir, type DatabaseSwapRecord, type MediaSwapRecord } from './journal.js';
+import { readLastRestore } from './last-restore.js';
 import { runJournaledSwap } from './journaled-swap.js';
 import { checkMediaTarget, planUndoSwap } from './media-swap.js';
+import { refuseDangerousMediaTarget } from './media-target.js';
 import { previousDatabaseName, previousMediaDir, stagingDatabaseName } from './names.js';
 import type { RestoreIO } from './run-restore.js';
 import { withRestoreSession } from './session.js';
@@ -43,19 +46,28 @@ export async function runUndo(io: RestoreIO, options: UndoOptions): Promise<Undo
   const started = performance.now();
   const target = io.settings;
   await checkRestoreAllowed({ config: io.config, target, allowRemoteTarget: options.allowRemoteTarget, action: 'undo the restore of' });
-  const mediaDir = options.media ? await io.mediaDir() : null;
-  if (mediaDir) checkMediaTarget(mediaDir);
+  // Exactly what the last restore replaced: after a database-only restore, <media>.previous is an older copy.
+  const last = readLastRestore(restoreStateDir(io.config.repoRoot));
+  const swapMedia = options.media && (last?.media ?? true);
+  const swapDatabase = options.database && (last?.database ?? true);
+  const mediaDir = swapMedia ? await io.mediaDir() : null;
+  if (mediaDir) {
+    refuseDangerousMediaTarget(mediaDir, io.config, io.env);
+    checkMediaTarget(mediaDir);
+  }
   requireConfirmationPossible(options.yes, `swap the kept copy back into ${describeConnection(target)}`);
   return withRestoreSession(io, target, mediaDir, 'restore-from-prod --undo', [], async ({ connection, stateDir, trap, notes }) => {
     const keep = previousDatabaseName(target.database);
-    const keptTables = options.database && (await databaseExists(connection, keep)) ? await listBaseTables(connection, keep) : [];
+    const keptTables = swapDatabase && (await databaseExists(connection, keep)) ? await listBaseTables(connection, keep) : [];
     const mediaPlan = mediaDir ? planUndoSwap(mediaDir) : null;
     if (keptTables.length === 0 && !mediaPlan) {
-      throw new UserError(`There is nothing to undo: neither "${keep}"${mediaDir ? ` nor ${previousMediaDir(mediaDir)}` : ''} exists (a restore keeps them until the next one).`, { exitCode: ExitCode.cannotRun });
+      throw new UserError(`There is nothing to undo: neither "${keep}"${mediaDir ? ` nor ${previousMediaDir(mediaDir)}` : ''} exists (a restore keeps them until the next one).`, { exitCode: ExitCode.cannotRun, fix: 'Run restore-from-prod first; --undo swaps back what a restore replaced.' });
     }
     const lines = ['restore-from-prod --undo will swap'];
     if (keptTables.length > 0) lines.push(`  database  ${describeConnection(target)}  with the kept copy "${keep}" (${keptTables.length} tables)`);
-    else if (options.database) lines.push(`  (no kept database copy "${keep}": the database stays as it is)`);
+    else if (swapDatabase) lines.push(`  (no kept database copy "${keep}": the database stays as it is)`);
+    if (options.database && !swapDatabase) lines.push('  (the last restore left the database alone: it stays as it is)');
+    if (options.media && !swapMedia) lines.push('  (the last restore left the media directory alone: it stays as it is)');
     if (mediaPlan && mediaDir) lines.push(`  media     ${mediaDir}  with ${previousMediaDir(mediaDir)}`);
     lines.push('The current copies become the kept ones, so running --undo again redoes the restore.');
     await confirmByTypingName(lines, target.database, options.yes);

@@ -6,6 +6,7 @@ import { restoreStateDir } from './journal.js';
 import { acquireRestoreLock } from './lock.js';
 import { recoverInterruptedRun } from './recovery.js';
 import type { RestoreIO } from './run-restore.js';
+import { explainServerError } from './server-errors.js';
 import { trapInterrupts, type InterruptTrap } from './signals.js';
 
 export interface RestoreSession {
@@ -36,6 +37,8 @@ export async function withRestoreSession<T>(
         const notes = [...notesFirst, ...(await recoverInterruptedRun(connection, target, stateDir, mediaDir))];
         for (const note of notes) io.say(note);
         return await work({ connection, stateDir, trap, notes });
+      } catch (error) {
+        throw (await explainServerError(error, connection, target)) ?? error;
       } finally {
         await connection.end().catch(() => connection.destroy());
       }

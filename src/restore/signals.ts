@@ -1,4 +1,6 @@
 // Ctrl-C and friends during a restore: instead of exiting on the spot, stop the work, clean up, then exit 130.
+// A second one exits at once (still 130): what is left is settled by the next run.
+import { ExitCode } from '../cli/exit-codes.js';
 import { InterruptedError } from './interrupted.js';
 
 export interface InterruptTrap {
@@ -15,7 +17,11 @@ export function trapInterrupts(onInterrupt: (signal: NodeJS.Signals) => void): I
   const controller = new AbortController();
   const saved = new Map(SIGNALS.map((name) => [name, process.listeners(name)] as const));
   const handler = (name: NodeJS.Signals) => {
-    if (controller.signal.aborted) return;
+    if (controller.signal.aborted) {
+      // A second Ctrl-C while cleaning up: leave now; the next run (or restore-from-prod --cleanup) finishes the cleanup.
+      process.stderr.write('Interrupted again: exiting now; the next restore-from-prod (or --cleanup) removes what is left.\n');
+      process.exit(ExitCode.interrupted);
+    }
     onInterrupt(name);
     controller.abort(new InterruptedError());
   };

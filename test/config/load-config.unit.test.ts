@@ -88,6 +88,11 @@ describe('loadConfig', () => {
     await djangoSkeleton();
     await write('migration-guard.config.json', '{"aps": ["shop"]}');
     await expect(loadConfig({ cwd: dir, env: {} })).rejects.toThrow(/"aps" is not a known setting/);
+    // A typo inside a section is named by its full path, and the example is that section's.
+    await write('migration-guard.config.json', '{"restore": {"sanitise": []}}');
+    await expect(loadConfig({ cwd: dir, env: {} })).rejects.toThrow(/"restore\.sanitise" is not a known setting/);
+    await write('migration-guard.config.json', '{"restore": {"database": {"paralel": 2}}}');
+    await expect(loadConfig({ cwd: dir, env: {} })).rejects.toThrow(/"restore\.database\.paralel" is not a known setting/);
     await write('migration-guard.config.json', '{"apps": ["billing"]}');
     await expect(loadConfig({ cwd: dir, env: {} })).rejects.toThrow(/"billing".*found: accounts, shop/);
   });

@@ -1,6 +1,7 @@
 // `deploy` when things go wrong: a migration failing halfway (real partial DDL on MySQL), a migration that was
 // never committed, and a backup directory that is read-only or full. Real MariaDB, Django, git, filesystems.
 import { execa } from 'execa';
+import { existsSync } from 'node:fs';
 import { mkdir, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -84,6 +85,19 @@ describe('deploy migrates nothing when the backup cannot be written', () => {
       s.db.settings.database,
     );
     before = await databaseFingerprint(s.db.settings);
+  });
+
+  it('--fake in any spelling after --: refused in preflight, before any backup, stop or pull', async () => {
+    const head = await s.serverGit('rev-parse', 'HEAD');
+    for (const args of [['--verbosity', '--fake'], ['--fake=1'], ['--fak'], ['--fake-init']]) {
+      const result = await s.deploy(['--', ...args]);
+      expect(result.exitCode, result.stderr).toBe(2);
+      expect(result.stdout + result.stderr).toContain('records migrations as applied without changing the schema');
+    }
+    expect(existsSync(s.backupDir) ? (await readdir(s.backupDir)).filter((name) => name.endsWith('.sql.gz')) : []).toEqual([]);
+    expect(await databaseFingerprint(s.db.settings)).toEqual(before);
+    expect(await s.serverGit('rev-parse', 'HEAD')).toBe(head);
+    expect(await s.serviceEvents()).toEqual([]);
   });
 
   it('read-only backup directory: refused before anything is stopped or pulled', async () => {

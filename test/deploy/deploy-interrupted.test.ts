@@ -164,4 +164,27 @@ describe('deploy interrupted (kill -9, Ctrl-C)', () => {
     expect(await s.serverGit('rev-parse', 'HEAD')).toBe(head);
     expect(await s.serviceEvents()).toEqual(['stop', 'start']);
   });
+  it('Ctrl-C on a terminal during migrate (migrate gets SIGINT too and fails): restored, exit 130', async () => {
+    const s = await scenario('sigint-group');
+    await s.push('Tag colour and product weight in one migration', TWO_TABLES);
+    const before = await databaseFingerprint(s.db.settings);
+    const locker = await lockTable(s, 'READ');
+    const deploy = s.startDeploy();
+    await waitFor(async () => waitingOnMetadataLock(s.db.settings.database), "migrate's second ALTER TABLE to be blocked", 30_000, 200);
+    const [journalFile] = await journalFiles(s.backupDir);
+    const migratePid = journalEntries(journalFile!).find((entry) => entry.step === 'migrate' && entry.detail?.pid)?.detail.pid as number | undefined;
+    expect(migratePid).toBeGreaterThan(0);
+    // What a terminal does: the signal goes to the whole foreground process group, migrate included.
+    deploy.kill('SIGINT');
+    process.kill(migratePid!, 'SIGINT');
+    await locker.query('UNLOCK TABLES');
+    await locker.end();
+    const result = await deploy;
+    const output = String(result.all);
+    expect(result.exitCode, output).toBe(130);
+    expect(output).toContain('Deploy INTERRUPTED (interrupted by SIGINT: manage.py migrate failed');
+    expect(output).toContain('The database was restored from');
+    expect(await databaseFingerprint(s.db.settings)).toEqual(before);
+    expect(await s.serviceEvents()).toEqual(['stop', 'start']);
+  });
 });

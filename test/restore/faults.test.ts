@@ -296,6 +296,27 @@ describe('restore-from-prod --undo', () => {
     expect(await developer.mediaFingerprint()).toEqual(production.mediaFingerprint);
   });
 
+  it('after a database-only restore swaps the database back and leaves the media alone', async () => {
+    const both = await restoreCli(developer, sources());
+    expect(both.exitCode, both.stderr).toBe(0);
+    // Uploaded after the first restore: an --undo that swapped media would hide it, the next restore delete it.
+    await writeFile(path.join(developer.mediaDir, 'uploaded-later.txt'), 'new upload\n');
+    const mediaNow = await developer.mediaFingerprint();
+    const keptMedia = await treeFingerprint(`${developer.mediaDir}.previous`);
+    await query(developer.db.settings, "INSERT INTO auth_group (name) VALUES ('made after the first restore')");
+    const afterFirst = await developer.fingerprint();
+
+    const databaseOnly = await restoreCli(developer, ['--yes', '--no-media', '--db-source', production.gz]);
+    expect(databaseOnly.exitCode, databaseOnly.stderr).toBe(0);
+    expect(await developer.fingerprint()).toEqual(production.fingerprint);
+
+    const undo = await restoreCli(developer, ['--undo', '--yes']);
+    expect(undo.exitCode, undo.stderr).toBe(0);
+    expect(await developer.fingerprint()).toEqual(afterFirst);
+    expect(await developer.mediaFingerprint()).toEqual(mediaNow);
+    expect(await treeFingerprint(`${developer.mediaDir}.previous`)).toEqual(keptMedia);
+  });
+
   it('says there is nothing to undo before any restore', async () => {
     const result = await restoreCli(developer, ['--undo', '--yes']);
     expect(result.exitCode).toBe(2);

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { extractTarball, unsafeEntryReason } from '../../src/restore/media-extract.js';
+import { extractTarball, resolveInside, unsafeEntryReason } from '../../src/restore/media-extract.js';
 import { localFileSource } from '../../src/restore/source/local-file.js';
 
 let work: string;
@@ -19,12 +19,12 @@ afterAll(async () => {
 
 async function extract(tarball: string, strip = 0) {
   const dir = path.join(work, `out-${Math.random().toString(36).slice(2)}`);
-  const result = await extractTarball({ source: localFileSource(tarball), dir, stripComponents: strip, signal: new AbortController().signal });
+  const result = await extractTarball({ source: localFileSource(tarball), dir, stripComponents: strip, signal: new AbortController().signal, stallTimeout: 60 });
   return { dir, result };
 }
 
 describe('unsafeEntryReason', () => {
-  const none = new Set<string>();
+  const none = new Map<string, string>();
   it.each([
     ['/etc/passwd', 'File', undefined, 'has an absolute path'],
     ['a/../../x', 'File', undefined, 'has a ".." component'],
@@ -42,7 +42,22 @@ describe('unsafeEntryReason', () => {
     expect(unsafeEntryReason('a/b/link', 'SymbolicLink', '../c', 0, none)).toBeNull();
     expect(unsafeEntryReason('./a/link', 'SymbolicLink', '../c', 0, none)).toBeNull();
     expect(unsafeEntryReason('a/hard', 'Link', 'a/file', 0, none)).toBeNull();
-    expect(unsafeEntryReason('a/link/file.txt', 'File', undefined, 0, new Set(['a/link']))).toBe('would be written through the symbolic link "a/link"');
+    expect(unsafeEntryReason('a/link/file.txt', 'File', undefined, 0, new Map([['a/link', 'elsewhere']]))).toBe('would be written through the symbolic link "a/link"');
+  });
+
+  it('resolves links through the links created before them (b -> ., up -> b/.. leaves the directory)', () => {
+    const links = new Map([['b', '.']]);
+    expect(resolveInside(['b', 'x'], links, true)).toEqual(['x']);
+    expect(resolveInside(['b', '..'], links, true)).toBeNull();
+    expect(unsafeEntryReason('up', 'SymbolicLink', 'b/..', 0, links)).toBe('is a symbolic link pointing outside the media directory ("b/..")');
+    expect(unsafeEntryReason('deep/up', 'SymbolicLink', '../b/..', 0, links)).toContain('pointing outside');
+    expect(unsafeEntryReason('b', 'Directory', undefined, 0, links)).toBe('would replace the symbolic link "b" created before it');
+    expect(unsafeEntryReason('hard', 'Link', 'b/secret', 0, links)).toBe('is a hard link to "b/secret", through a symbolic link');
+  });
+
+  it('refuses sparse entries, in the gnu and the pax formats', () => {
+    expect(unsafeEntryReason('big.img', 'SparseFile', undefined, 0, none)).toContain('is a sparse file (tar --sparse)');
+    expect(unsafeEntryReason('./GNUSparseFile.1234/big.img', 'File', undefined, 0, none)).toContain('is a sparse file');
   });
 
   it('judges links against the tree left after --strip-components', () => {
@@ -94,6 +109,42 @@ describe('extractTarball', () => {
     const tarball = path.join(work, 'through.tar');
     await execa('tar', ['-C', tree, '-cf', tarball, 'escape', '--transform=s,^real/,escape/,', 'real/f']);
     await expect(extract(tarball)).rejects.toThrow('the entry "escape/f" would be written through the symbolic link "escape"');
+  });
+
+  it('refuses a tarball with chained links (b -> ., up -> b/.., then up/victim), changing nothing outside', async () => {
+    const base = path.join(work, 'chained');
+    const victim = path.join(base, 'victim');
+    await mkdir(victim, { recursive: true, mode: 0o700 });
+    await chmod(victim, 0o700);
+    await writeFile(path.join(victim, 'secret'), 'keep\n', { mode: 0o600 });
+    const tarball = path.join(work, 'chained.tar');
+    const script = [
+      'import io, sys, tarfile',
+      'with tarfile.open(sys.argv[1], "w") as t:',
+      '    for name, target in (("b", "."), ("up", "b/..")):',
+      '        info = tarfile.TarInfo(name); info.type = tarfile.SYMTYPE; info.linkname = target; t.addfile(info)',
+      '    d = tarfile.TarInfo("up/victim"); d.type = tarfile.DIRTYPE; d.mode = 0o777; t.addfile(d)',
+      '    f = tarfile.TarInfo("up/victim/secret"); f.mode = 0o777; f.size = 5; t.addfile(f, io.BytesIO(b"pwned"))',
+    ].join('\n');
+    await execa('/usr/bin/python3', ['-c', script, tarball]);
+    const dir = path.join(base, 'media.restore-x');
+    await expect(extractTarball({ source: localFileSource(tarball), dir, stripComponents: 0, signal: new AbortController().signal, stallTimeout: 60 })).rejects.toThrow('the entry "up" is a symbolic link pointing outside the media directory ("b/..")');
+    expect((await lstat(victim)).mode & 0o7777).toBe(0o700);
+    expect((await lstat(path.join(victim, 'secret'))).mode & 0o7777).toBe(0o600);
+    expect(await readFile(path.join(victim, 'secret'), 'utf8')).toBe('keep\n');
+  });
+
+  it('refuses sparse files (tar --sparse, gnu and posix formats) clearly instead of extracting them wrong', async () => {
+    const tree = path.join(work, 'sparse');
+    await mkdir(tree, { recursive: true });
+    const file = path.join(tree, 'disk.img');
+    await execa('dd', ['if=/dev/urandom', `of=${file}`, 'bs=4096', 'count=1', 'seek=256', 'status=none']);
+    await execa('dd', ['if=/dev/urandom', `of=${file}`, 'bs=4096', 'count=1', 'seek=1024', 'conv=notrunc', 'status=none']);
+    for (const format of ['gnu', 'posix']) {
+      const tarball = path.join(work, `sparse-${format}.tar`);
+      await execa('tar', ['--sparse', `--format=${format}`, '-C', tree, '-cf', tarball, 'disk.img']);
+      await expect(extract(tarball)).rejects.toThrow(/is a sparse file \(tar --sparse\), which restore-from-prod cannot extract byte for byte/);
+    }
   });
 
   it('strips leading components and reports a truncated tarball', async () => {

@@ -1,6 +1,11 @@
 // restore-from-prod refuses what could destroy the wrong data, and asks for the database name on a terminal.
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { adminQuery } from '../helpers/database.js';
 import { CLI } from '../helpers/fixture-project.js';
 import { restoreCli } from './support/cli.js';
 import type { DatabaseFingerprint, TreeEntry } from './support/checksums.js';
@@ -77,6 +82,54 @@ describe('restore-from-prod refuses', () => {
     expect(result.exitCode).toBe(2);
     expect(JSON.parse(result.stdout)).toMatchObject({ ok: false, exitCode: 2, error: { message: expect.stringContaining('Cannot read /nonexistent/dump.sql.gz') } });
     await expectUnchanged(developer, before);
+  });
+});
+
+describe('restore-from-prod refuses a media directory it must never swap out', () => {
+  it('/, a home directory, the checkout or a directory above it, a directory holding .git or .ssh — naming the setting', async () => {
+    const base = await mkdtemp(path.join(os.tmpdir(), 'mg-media-target-'));
+    try {
+      await mkdir(path.join(base, 'with-git', '.git'), { recursive: true });
+      await mkdir(path.join(base, 'with-ssh', '.ssh'), { recursive: true });
+      const cases: Array<[string, string]> = [
+        ['/', 'it is the root directory'],
+        [os.homedir(), 'it is a home directory'],
+        [developer.repo.dir, 'it is the project checkout'],
+        [path.dirname(developer.repo.dir), `it contains the project checkout ${developer.repo.dir}`],
+        [path.join(base, 'with-git'), 'it holds .git, so it is not a media directory'],
+        [path.join(base, 'with-ssh'), 'it holds .ssh, so it is not a media directory'],
+      ];
+      for (const [dir, reason] of cases) {
+        for (const args of [['--yes', ...sources()], ['--undo', '--yes']]) {
+          const result = await restoreCli(developer, args, { HCAT_MEDIA: dir });
+          expect(result.exitCode, `${dir}: ${result.stderr}`).toBe(2);
+          expect(result.stderr).toContain(`Refusing to use ${dir} as the media directory: ${reason}.`);
+          expect(result.stderr).toContain(`Point "media.env" (the variable HCAT_MEDIA, now ${dir})`);
+        }
+      }
+      expect(existsSync(path.join(base, 'with-git', '.git'))).toBe(true);
+      await expectUnchanged(developer, before);
+    } finally {
+      await rm(base, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('restore-from-prod explains what the user can fix', () => {
+  it('a missing privilege on the staging databases: the GRANT for the account as the server knows it, not an internal error', async () => {
+    const { user, database } = developer.db.settings;
+    const pattern = `\`${database.replace(/_/g, '\\_')}\\_\\_%\``;
+    await adminQuery(`REVOKE ALL PRIVILEGES ON ${pattern}.* FROM '${user}'@'%'`);
+    try {
+      const result = await restoreCli(developer, ['--yes', ...sources()]);
+      expect(result.exitCode, result.stderr).toBe(2);
+      expect(result.stderr).not.toContain('internal error');
+      expect(result.stderr).toContain(`Your database account ${user}@% lacks a privilege the restore needs`);
+      expect(result.stderr).toContain(`GRANT ALL PRIVILEGES ON ${pattern}.* TO '${user}'@'%';`);
+      await expectUnchanged(developer, before);
+    } finally {
+      await adminQuery(`GRANT ALL PRIVILEGES ON ${pattern}.* TO '${user}'@'%'`);
+    }
   });
 });
 

@@ -96,6 +96,8 @@ export const restoreSection = z
       })
       .strict()
       .prefault({}),
+    /** Seconds without a byte from a source (while the restore waits for one) before the transfer counts as stalled and is stopped. */
+    stallTimeout: z.number().int().min(1).max(86_400).default(120),
     /** Applied to the restored copy before it replaces yours, in order. */
     sanitize: z.array(sanitizeRule).default([]),
   })

@@ -8,9 +8,10 @@ import { UserError } from '../../errors.js';
 import { byteFaultPoint } from '../fault-points.js';
 import { SourceStoppedError } from '../source/spawned-source.js';
 import { stopAfterFailure, trackEnd, type ByteSource } from '../source/types.js';
+import { watchForStall } from '../source/stall-watchdog.js';
 import { ByteCounter } from '../stream/byte-counter.js';
 import { decompressor, detectCompression, peek, type Compression } from '../stream/decompress.js';
-import { SqlDumpFilter, type SqlFilterStats } from '../stream/sql-filter.js';
+import { DumpRefusedError, SqlDumpFilter, type SqlFilterStats } from '../stream/sql-filter.js';
 import { parseClientError, startClient, type ClientOutcome } from './mariadb-client.js';
 import { ParallelLoader } from './parallel-loader.js';
 import { InterruptedError } from '../interrupted.js';
@@ -31,6 +32,8 @@ export interface DumpLoadOptions {
   /** Client connections loading at once (1 = a single client, as `mysql db < dump`). */
   parallel: number;
   signal: AbortSignal;
+  /** Seconds without data from the source before the transfer is stopped as stalled. */
+  stallTimeout: number;
   onProgress?: (sourceBytes: number) => void;
 }
 
@@ -40,8 +43,11 @@ export async function loadDump(options: DumpLoadOptions): Promise<DumpLoadResult
   if (signal.aborted) throw new InterruptedError();
   const opened = await source.open();
   const sourceEnded = trackEnd(opened);
-  const counter = new ByteCounter(options.onProgress);
-  const filter = new SqlDumpFilter();
+  const counter = new ByteCounter((bytes) => {
+    watchdog.kick();
+    options.onProgress?.(bytes);
+  });
+  const filter = new SqlDumpFilter({ staging: options.staging.database });
   const sink = options.parallel > 1 ? await ParallelLoader.start(options.staging, options.parallel) : await singleClientSink(options.staging);
   let compression: Compression = 'plain';
   let streamError: unknown;
@@ -50,6 +56,7 @@ export async function loadDump(options: DumpLoadOptions): Promise<DumpLoadResult
     sink.kill();
   };
   signal.addEventListener('abort', onAbort, { once: true });
+  const watchdog = watchForStall(opened, options.stallTimeout, source.description, onAbort);
   try {
     const head = await peek(opened.stream, 8);
     compression = detectCompression(head);
@@ -65,7 +72,9 @@ export async function loadDump(options: DumpLoadOptions): Promise<DumpLoadResult
   }
   const [clientOutcome, sourceOutcome] = await Promise.all([sink.finished, opened.finished.then(() => null, (error: unknown) => error)]);
   signal.removeEventListener('abort', onAbort);
+  watchdog.dispose();
   if (signal.aborted) throw new InterruptedError();
+  if (watchdog.stalled) throw watchdog.stalled;
 
   const result: DumpLoadResult = { compression, sourceBytes: counter.bytes, sqlBytes: filter.stats.bytesOut, filter: filter.stats };
   const problem = explainLoadFailure({ source, streamError, sourceError: sourceOutcome, client: clientOutcome, filter: filter.stats, streamEnded: streamError === undefined });
@@ -93,10 +102,11 @@ interface FailureFacts {
   streamEnded: boolean;
 }
 
-// Picks the cause users can act on: the source's own failure, then a bad stream (truncated gzip, several
+// Picks the cause users can act on: a refused statement, the source's own failure, then a bad stream (truncated gzip, several
 // databases), then the SQL error, then a missing trailer. A broken pipe is only ever a consequence.
 function explainLoadFailure(facts: FailureFacts): UserError | null {
   const { source, client, filter } = facts;
+  if (facts.streamError instanceof DumpRefusedError) return facts.streamError;
   if (facts.sourceError instanceof UserError && !(facts.sourceError instanceof SourceStoppedError)) return facts.sourceError;
   if (facts.streamError instanceof UserError) return facts.streamError;
   const clientFailed = client.code !== 0;

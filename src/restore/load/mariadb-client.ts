@@ -1,5 +1,6 @@
 // The mariadb/mysql command-line client as a SQL sink: statements go to its stdin, credentials come
-// from a 0600 option file, and client commands in the dump (\! shell escapes, source) are disabled.
+// from a 0600 option file, client commands in the dump (\! shell escapes, source) are disabled, and so is
+// LOAD DATA LOCAL (the client never reads local files for the server).
 import { spawn } from 'node:child_process';
 import type { Writable } from 'node:stream';
 import { writeClientOptionsFile } from '../../db/client-options-file.js';
@@ -46,6 +47,8 @@ export async function startClient(settings: ConnectionSettings, env: NodeJS.Proc
       '--unbuffered',
       // Binary-safe input, and no client commands from the dump (only DELIMITER), so a dump cannot run shell commands here.
       '--binary-mode',
+      // LOAD DATA LOCAL INFILE in a dump would read files of this machine into the database.
+      '--local-infile=0',
       '--max-allowed-packet=1073741824',
       ...(startOptions.extraArgs ?? []),
       settings.database,

@@ -5,6 +5,7 @@ import { PassThrough } from 'node:stream';
 import { ExitCode } from '../../cli/exit-codes.js';
 import { UserError } from '../../errors.js';
 import { describeSpec, type SourceSpec } from './source-spec.js';
+import { SourceStoppedError } from './spawned-source.js';
 import type { ByteSource, OpenedSource, ProductionIdentity } from './types.js';
 
 type HttpSpec = Extract<SourceSpec, { kind: 'http' }>;
@@ -48,7 +49,20 @@ export function httpSource(spec: HttpSpec, env: NodeJS.ProcessEnv, production?: 
       });
       finished.catch(() => {});
       response.pipe(stream);
-      return { stream, finished, cancel: () => response.destroy() };
+      let stopFinished: (error: Error) => void = () => {};
+      const stopped = new Promise<void>((_resolve, reject) => (stopFinished = reject));
+      stopped.catch(() => {});
+      return {
+        stream,
+        // A destroyed response emits neither 'end' nor 'error': cancel() settles the verdict itself, or whoever awaits it hangs.
+        finished: Promise.race([finished, stopped]),
+        cancel: () => {
+          const error = new SourceStoppedError(`Downloading ${label}`);
+          stopFinished(error);
+          response.destroy();
+          stream.destroy();
+        },
+      };
     },
   };
 }

@@ -1,11 +1,12 @@
-// The dump filter: what it drops, rewrites and passes through untouched, whatever the chunking.
+// The dump's statement check: what it passes (byte for byte where it can), rewrites, drops and refuses,
+// whatever the chunking.
 import { describe, expect, it } from 'vitest';
 import { SqlDumpFilter } from '../../../src/restore/stream/sql-filter.js';
 
 /** Runs `input` through a filter in chunks of `chunkSize` bytes. */
-async function filter(input: string | Buffer, chunkSize = 65_536) {
+async function filter(input: string | Buffer, chunkSize = 65_536, staging = 'dev__restore_1') {
   const bytes = typeof input === 'string' ? Buffer.from(input, 'utf8') : input;
-  const stream = new SqlDumpFilter();
+  const stream = new SqlDumpFilter({ staging });
   const out: Buffer[] = [];
   stream.on('data', (chunk: Buffer) => out.push(chunk));
   const done = new Promise<void>((resolve, reject) => {
@@ -40,7 +41,9 @@ DELIMITER ;
 DELIMITER ;;
 CREATE DEFINER=\`root\`@\`%\` PROCEDURE \`p\`()
 BEGIN
-USE other;
+  DECLARE n INT;
+  IF n IS NULL THEN SET n = 1; END IF;
+  SELECT COUNT(*) INTO n FROM \`shop\`.\`t\`;
 END ;;
 DELIMITER ;
 /*!50003 ALTER DATABASE \`shop\` CHARACTER SET latin1 COLLATE latin1_swedish_ci */ ;
@@ -50,82 +53,103 @@ DELIMITER ;
 -- Dump completed on 2026-11-25  0:34:32
 `;
 
-describe('SqlDumpFilter', () => {
-  it('drops CREATE DATABASE, USE and the sandbox line, keeping line numbers', async () => {
-    const { output, stats } = await filter(MARIADB_DUMP);
-    const lines = output.toString('utf8').split('\n');
-    const original = MARIADB_DUMP.split('\n');
-    expect(lines).toHaveLength(original.length);
-    expect(lines[0]).toBe('');
-    expect(lines[5]).toBe('');
-    expect(lines[7]).toBe('');
-    expect(stats.databases).toEqual(['shop']);
-    expect(stats.linesDropped).toBe(3);
+/** Runs `input` and returns the refusal (or fails when it passes), with what reached the output before it. */
+async function refused(input: string, chunkSize = 65_536) {
+  const stream = new SqlDumpFilter({ staging: 'dev__restore_1' });
+  const out: Buffer[] = [];
+  stream.on('data', (chunk: Buffer) => out.push(chunk));
+  const done = new Promise<Error | null>((resolve) => {
+    stream.on('end', () => resolve(null));
+    stream.on('error', resolve);
   });
+  const bytes = Buffer.from(input, 'utf8');
+  for (let i = 0; i < bytes.length; i += chunkSize) stream.write(bytes.subarray(i, i + chunkSize));
+  stream.end();
+  const error = await done;
+  expect(error, `not refused: ${input}`).toBeInstanceOf(Error);
+  return { message: error!.message, output: Buffer.concat(out).toString('utf8') };
+}
 
-  it('leaves statement contents alone: column comments, row data, procedure bodies', async () => {
-    const text = (await filter(MARIADB_DUMP)).output.toString('utf8');
-    expect(text).toContain("COMMENT 'USE me; CREATE DATABASE x'");
-    expect(text).toContain("(1,'DEFINER=`a`@`b` USE x'),\n(2,'😀');");
-    expect(text).toContain('BEGIN\nUSE other;\nEND ;;');
-  });
-
-  it('removes DEFINER clauses from triggers, routines and views', async () => {
-    const { output, stats } = await filter(MARIADB_DUMP);
-    const text = output.toString('utf8');
-    expect(text).toContain('/*!50003 CREATE*/ /*!50017 */ /*!50003 TRIGGER tr');
-    expect(text).toContain('CREATE PROCEDURE `p`()');
-    expect(text).toContain('/*!50013 SQL SECURITY DEFINER */');
-    expect(stats.definersRemoved).toBe(3);
-  });
-
-  it('makes ALTER DATABASE apply to whatever database it is loaded into', async () => {
-    expect((await filter(MARIADB_DUMP)).output.toString('utf8')).toContain('/*!50003 ALTER DATABASE CHARACTER SET latin1 COLLATE latin1_swedish_ci */ ;');
-  });
-
-  it('sees the trailer, and its absence', async () => {
-    expect((await filter(MARIADB_DUMP)).stats.trailerSeen).toBe(true);
-    const cut = MARIADB_DUMP.slice(0, MARIADB_DUMP.indexOf('-- Dump completed'));
-    expect((await filter(cut)).stats.trailerSeen).toBe(false);
-    expect((await filter(`${MARIADB_DUMP}INSERT INTO t VALUES (3,'after');\n`)).stats.trailerSeen).toBe(false);
-    expect((await filter('')).stats.trailerSeen).toBe(false);
-  });
-
-  it('gives the same bytes whatever the chunk size', async () => {
-    const expected = (await filter(MARIADB_DUMP)).output;
-    for (const size of [1, 2, 3, 7, 16, 100]) expect((await filter(MARIADB_DUMP, size)).output.equals(expected), `chunk ${size}`).toBe(true);
-  });
-
-  it('passes row data through byte for byte, including bytes that are not UTF-8 and CRLF line ends', async () => {
-    const binary = Buffer.concat([Buffer.from("INSERT INTO `b` VALUES (1,'"), Buffer.from([0xff, 0xfe, 0x80, 0x00, 0x0d]), Buffer.from("');\r\n-- Dump completed\r\n")]);
-    const { output, stats } = await filter(binary, 5);
-    expect(output.equals(binary)).toBe(true);
-    expect(stats.trailerSeen).toBe(true);
-  });
-
-  it('passes very long row lines through without holding them', async () => {
-    const row = `INSERT INTO \`big\` VALUES ${Array.from({ length: 20_000 }, (_, i) => `(${i},'${'x'.repeat(40)}')`).join(',')};\n`;
-    const input = `${row}-- Dump completed\n`;
-    const { output } = await filter(input, 4096);
-    expect(output.toString('utf8')).toBe(input);
-  });
-
-  it("drops MySQL's GTID and SQL_LOG_BIN lines, including a GTID set spanning lines", async () => {
-    const mysql = `SET @MYSQLDUMP_TEMP_LOG_BIN = @@SESSION.SQL_LOG_BIN;
-SET @@SESSION.SQL_LOG_BIN= 0;
-SET @@GLOBAL.GTID_PURGED=/*!80000 '+'*/ '3e11fa47-71ca-11e1-9e33-c80aa9429562:1-5,
-5ee3b2a3-71ca-11e1-9e33-c80aa9429562:1-3';
-/*!50503 SET NAMES utf8mb4 */;
-SET @@SESSION.SQL_LOG_BIN = @MYSQLDUMP_TEMP_LOG_BIN;
--- Dump completed on 2026-11-25 10:00:00
+const HEADER = `/*!40101 SET NAMES utf8mb4 */;
+CREATE DATABASE /*!32312 IF NOT EXISTS*/ \`shop\` /*!40100 DEFAULT CHARACTER SET utf8mb4 */;
+USE \`shop\`;
+CREATE TABLE \`t\` (\`id\` int NOT NULL, \`note\` text) ENGINE=InnoDB;
 `;
-    const { output, stats } = await filter(mysql);
-    expect(output.toString('utf8')).toBe('\n\n\n\n/*!50503 SET NAMES utf8mb4 */;\n\n-- Dump completed on 2026-11-25 10:00:00\n');
+
+describe('SqlDumpFilter', () => {
+  it('passes a mariadb-dump dump: CREATE DATABASE, USE and the sandbox line dropped, line numbers kept, in any chunking', async () => {
+    const whole = await filter(MARIADB_DUMP);
+    const text = whole.output.toString('utf8');
+    expect(text.split('\n')).toHaveLength(MARIADB_DUMP.split('\n').length);
+    expect(text).not.toMatch(/^CREATE DATABASE|^USE `shop`|sandbox|DEFINER=.root/m);
+    // Row data passes byte for byte, string contents that look like statements included.
+    expect(text).toContain("INSERT INTO `t` VALUES\n(1,'DEFINER=`a`@`b` USE x'),\n(2,'😀');");
+    expect(text).toContain('/*!50003 ALTER DATABASE  CHARACTER SET latin1');
+    expect(text).toContain('FROM `dev__restore_1`.`t`;'); // the dump's database in a routine body → staging
+    expect(whole.stats).toMatchObject({ trailerSeen: true, databases: ['shop'], definersRemoved: 3 });
+    for (const size of [1, 3, 7, 100]) expect((await filter(MARIADB_DUMP, size)).output.toString('utf8')).toBe(text);
+  });
+
+  it('maps the dump\'s database in qualified names to staging and drops DROP DATABASE of it (--add-drop-database)', async () => {
+    const dump = `/*!40000 DROP DATABASE IF EXISTS \`dev\`*/;\nCREATE DATABASE \`dev\`;\nUSE \`dev\`;\nDROP TABLE IF EXISTS \`dev\`.\`t\`;\nCREATE TABLE dev.t (id int);\nLOCK TABLES \`dev\`.\`t\` WRITE;\nINSERT INTO \`dev\`.\`t\` VALUES (1),(2);\nUNLOCK TABLES;\n-- Dump completed on x\n`;
+    const { output, stats } = await filter(dump);
+    const text = output.toString('utf8');
+    expect(text).not.toMatch(/DATABASE|USE|`dev`\./);
+    expect(text).toContain('INSERT INTO `dev__restore_1`.`t` VALUES (1),(2);');
+    expect(text).toContain('CREATE TABLE `dev__restore_1`.t (id int);');
     expect(stats.trailerSeen).toBe(true);
   });
 
-  it('refuses a dump of several databases', async () => {
-    const two = 'CREATE DATABASE `a`;\nUSE `a`;\nCREATE DATABASE `b`;\nUSE `b`;\n-- Dump completed\n';
-    await expect(filter(two)).rejects.toThrow('The dump holds more than one database (a, b)');
+  it('notices a dump without its trailer (truncated)', async () => {
+    expect((await filter(`${HEADER}INSERT INTO t VALUES (1,'a');\n`)).stats.trailerSeen).toBe(false);
+    expect((await filter(`${HEADER}INSERT INTO t VALUES (1,'a');\n-- Dump completed on x\nINSERT INTO t VALUES (2,'b');\n`)).stats.trailerSeen).toBe(false);
   });
+
+  const hostile: Array<[string, string, RegExp]> = [
+    ['DROP DATABASE of another database', 'DROP DATABASE IF EXISTS `dev`;', /names database "dev", but this dump's database is "shop"/],
+    ['UPDATE of the live database', 'UPDATE dev.t SET note = 1;', /a dump only inserts rows/],
+    ['INSERT into another database', 'INSERT INTO `dev`.`t` VALUES (1,\'x\');', /names database "dev"/],
+    ['USE in a conditional comment', '/*!50000 USE dev */;', /USE names database "dev"/],
+    ['USE with the name on the next line', 'USE\n`dev`;', /USE names database "dev"/],
+    ['USE after a comment', '/* hi */ USE dev;', /USE names database "dev"/],
+    ['a second statement after a row statement', 'INSERT INTO t VALUES (1,\'a\'); DROP DATABASE dev;', /names database "dev"/],
+    ['a second statement inside a DELIMITER block', 'DELIMITER ;;\nINSERT INTO t VALUES (1,\'a\'); DROP DATABASE dev ;;\nDELIMITER ;', /more than one statement|"\;" outside a string|between rows/],
+    ['a statement after a routine body', 'DELIMITER ;;\nCREATE PROCEDURE p() SELECT 1; DROP DATABASE dev ;;\nDELIMITER ;', /a statement follows the routine's body/],
+    ['LOAD DATA LOCAL INFILE', "LOAD DATA LOCAL INFILE '/home/dev/.ssh/id_rsa' INTO TABLE t;", /LOAD DATA reads files/],
+    ['CREATE USER', "CREATE USER 'x'@'%' IDENTIFIED BY 'y';", /CREATE USER is not part of a dump/],
+    ['GRANT', 'GRANT ALL ON *.* TO x;', /changes privileges/],
+    ['SET GLOBAL', 'SET GLOBAL local_infile = 1;', /changes the whole server/],
+    ['SET @@global', '/*!40101 SET @@GLOBAL.general_log = 1 */;', /changes the whole server/],
+    ['INTO OUTFILE', "SELECT * FROM t INTO OUTFILE '/tmp/x';", /writes files on the server/],
+    ['a function call in the rows', "INSERT INTO t VALUES (1, LOAD_FILE('/etc/passwd'));", /function call or subquery/],
+    ['a subquery in the rows', 'INSERT INTO t VALUES (1, (SELECT note FROM dev.t));', /function call or subquery/],
+    ['a variable in the rows', 'INSERT INTO t VALUES (1, @@hostname);', /"@" outside a string/],
+    ['INSERT … SELECT', 'INSERT INTO t SELECT * FROM dev.t;', /without VALUES/],
+    ['a multi-byte character set', 'SET NAMES gbk;', /multi-byte character can hide a quote/],
+    ['NO_BACKSLASH_ESCAPES', "SET sql_mode = 'NO_BACKSLASH_ESCAPES';", /changes how quotes and backslashes are read/],
+    ['a user variable from a literal', "SET @OLD_SQL_MODE = 'ANSI';", /may only be set to a system variable's value/],
+    ['the CONNECT engine', "CREATE TABLE x (a int) ENGINE=CONNECT TABLE_TYPE=CSV FILE_NAME='/etc/passwd';", /storage engine CONNECT/],
+    ['DATA DIRECTORY', "CREATE TABLE x (a int) ENGINE=InnoDB DATA DIRECTORY='/tmp';", /DATA\/INDEX DIRECTORY writes files/],
+    ['rows after a trigger', 'DELIMITER ;;\nCREATE TRIGGER tr BEFORE INSERT ON t FOR EACH ROW SET NEW.note = 1 ;;\nDELIMITER ;\nINSERT INTO t VALUES (1,\'a\');', /trigger would run during the load/],
+    ['a client command', 'SELECT 1 \\! id', /backslash outside a string/],
+    ['CREATE FUNCTION … SONAME', "CREATE FUNCTION f RETURNS STRING SONAME 'x.so';", /loads a shared library/],
+    ['a system database', 'DROP TABLE mysql.user;', /the server's own database "mysql"/],
+  ];
+
+  for (const [what, statement, reason] of hostile) {
+    it(`refuses ${what}, naming the line, before any of it is passed on`, async () => {
+      const dump = `${HEADER}\n${statement}\n-- Dump completed on x\n`;
+      const line = HEADER.split('\n').length + 1;
+      for (const size of [65_536, 5]) {
+        const { message, output } = await refused(dump, size);
+        expect(message).toMatch(reason);
+        expect(message).toContain('The dump was refused at line');
+        if (!statement.startsWith('DELIMITER')) expect(message).toContain(`at line ${line} `);
+        // Nothing of the refused statement reached the client as a complete statement (a row statement's
+        // checked start may have: without its delimiter the client never runs it).
+        expect(output).not.toContain(statement.replace(/^DELIMITER ;;\n/, ''));
+        expect(output).not.toMatch(/DROP DATABASE|`dev`|dev\.t|GRANT|USER|OUTFILE|GLOBAL|gbk|CONNECT|SONAME|mysql\./);
+      }
+    });
+  }
 });
