@@ -16,12 +16,22 @@ export interface SideDatabasePrivileges {
   grant: string;
 }
 
+/** `'user'@'host'` for CURRENT_USER()'s `user@host`: the account as GRANT and information_schema spell it. */
+export function quotedAccount(currentUser: string): string {
+  const at = currentUser.lastIndexOf('@');
+  return `'${currentUser.slice(0, at)}'@'${currentUser.slice(at + 1)}'`;
+}
+
+/** The grant pattern of `database` itself (wildcards escaped), or with `__%` of its side databases. */
+export function databaseGrantPattern(database: string, options: { sideDatabases?: boolean } = {}): string {
+  const escaped = database.replace(/[\\_%]/g, (char) => `\\${char}`);
+  return options.sideDatabases ? `${escaped}\\_\\_%` : escaped;
+}
+
 /** Checks the account's privileges on a database named like `<database>__restore_…` (global grants count too). */
 export async function checkSideDatabasePrivileges(connection: Connection, database: string): Promise<SideDatabasePrivileges> {
   const [userRows] = await connection.query('SELECT CURRENT_USER() AS account');
-  const current = String((userRows as Array<{ account: string }>)[0]!.account);
-  const at = current.lastIndexOf('@');
-  const account = `'${current.slice(0, at)}'@'${current.slice(at + 1)}'`;
+  const account = quotedAccount(String((userRows as Array<{ account: string }>)[0]!.account));
   const probeName = `${database}__restore_probe`;
   const [rows] = await connection.query(
     `SELECT PRIVILEGE_TYPE AS privilege FROM information_schema.USER_PRIVILEGES WHERE GRANTEE = ?
@@ -30,6 +40,5 @@ export async function checkSideDatabasePrivileges(connection: Connection, databa
   );
   const held = new Set((rows as Array<{ privilege: string }>).map((row) => row.privilege));
   const missing = SIDE_DATABASE_PRIVILEGES.filter((privilege) => !held.has(privilege));
-  const pattern = `${database.replace(/[\\_%]/g, (char) => `\\${char}`)}\\_\\_%`;
-  return { account, missing, grant: `GRANT ALL PRIVILEGES ON ${quoteIdentifier(pattern)}.* TO ${account};` };
+  return { account, missing, grant: `GRANT ALL PRIVILEGES ON ${quoteIdentifier(databaseGrantPattern(database, { sideDatabases: true }))}.* TO ${account};` };
 }

@@ -2,7 +2,8 @@
 // GRANT for the account as the server knows it (CURRENT_USER(), not a guessed 'user'@'%'); a server that
 // cannot be reached names the host. Anything else stays what it is.
 import { ExitCode } from '../cli/exit-codes.js';
-import type { Connection } from '../db/connect.js';
+import { quoteIdentifier, type Connection } from '../db/connect.js';
+import { databaseGrantPattern, quotedAccount } from '../db/privileges.js';
 import type { ConnectionSettings } from '../db/connection-settings.js';
 import { UserError } from '../errors.js';
 
@@ -13,10 +14,8 @@ const UNREACHABLE_ERRNOS = new Set([2002, 2003, 2005, 2006, 2013, 1053]);
 
 /** The GRANT statements restore-from-prod needs for `account` (as CURRENT_USER() spells it: user@host). */
 export function restoreGrants(target: string, account: string): string {
-  const at = account.lastIndexOf('@');
-  const who = `'${account.slice(0, at)}'@'${account.slice(at + 1)}'`;
-  const escaped = target.replace(/`/g, '``').replace(/([_%])/g, '\\$1');
-  return `GRANT ALL PRIVILEGES ON \`${escaped}\`.* TO ${who}; GRANT ALL PRIVILEGES ON \`${escaped}\\_\\_%\`.* TO ${who};`;
+  const who = quotedAccount(account);
+  return `GRANT ALL PRIVILEGES ON ${quoteIdentifier(databaseGrantPattern(target))}.* TO ${who}; GRANT ALL PRIVILEGES ON ${quoteIdentifier(databaseGrantPattern(target, { sideDatabases: true }))}.* TO ${who};`;
 }
 
 /** A UserError for a privilege or reachability problem, or null when `error` is something else. */
