@@ -7,7 +7,8 @@ import { git } from '../git/run-git.js';
 import { listIndexEntries, listTreeEntries } from '../git/tree-entries.js';
 import { checkoutTreeSnapshot, stagedTreeId, stateDir } from '../git/tree-snapshot.js';
 import { isCacheableVerdict, type DjangoVerdict } from '../checks/django-verdict.js';
-import { currentPythonIdentity, recordPythonIdentity, resolveExecutable } from './python-identity.js';
+import { currentPythonIdentity, recordPythonIdentity } from './python-identity.js';
+import { resolveExecutable } from '../django/python-interpreter.js';
 import { readCachedVerdict, verdictKey, writeCachedVerdict, type VerdictKeyInputs } from './verdict-cache.js';
 import type { HookContext } from './hook-context.js';
 

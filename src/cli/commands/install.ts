@@ -10,7 +10,7 @@ import { installHookFile } from '../../hooks/installation/hook-files.js';
 import { ensurePrepareScript, missingDevDependencies, readPackageJson, writePackageJson } from '../../hooks/installation/package-json.js';
 import { ensureIgnored } from '../../hooks/installation/gitignore.js';
 import { hooksPath, runHusky } from '../../hooks/installation/husky.js';
-import { probePython } from '../../hooks/installation/python-check.js';
+import { probePython } from '../../django/python-discovery.js';
 import { updateInstallRecord } from '../../hooks/installation/install-record.js';
 import { UserError } from '../../errors.js';
 import { style } from '../../ui/style.js';
