@@ -13,7 +13,7 @@ import { mergeConflictProblems, migrationGraphProblems, migrationIds } from '../
 import { djangoVerdictProblems } from '../checks/django-verdict.js';
 import { mysqlMigrationWarnings } from '../checks/mysql-warnings.js';
 import type { Problem } from '../checks/problem.js';
-import { djangoVerdictFor, type VerdictResult } from './django-verdict.js';
+import { djangoVerdictFor, verdictEnvironment, type VerdictResult } from './django-verdict.js';
 import { listMigrationEntries, parseMigrationEntries } from './migrations-in-tree.js';
 import type { HookContext } from './hook-context.js';
 
@@ -68,6 +68,7 @@ export async function analyzeRange(context: HookContext, options: RangeOptions):
       changedApps: changedApps.map((app) => app.label),
       untrackedByApp: new Map(),
       failClosed: config.raw.hooks.failClosed,
+      ...verdictEnvironment(verdict, context),
       checkedWithoutDjango: 'edits to shipped migrations, conflicting leaves, duplicate numbers and conflicts with the target branch',
     }),
   );

@@ -13,7 +13,7 @@ import { djangoVerdictProblems } from '../checks/django-verdict.js';
 import { mysqlMigrationWarnings } from '../checks/mysql-warnings.js';
 import type { Problem } from '../checks/problem.js';
 import type { ParsedMigration } from '../django/migration-types.js';
-import { djangoVerdictFor, type VerdictResult } from './django-verdict.js';
+import { djangoVerdictFor, verdictEnvironment, type VerdictResult } from './django-verdict.js';
 import { loadTreeMigrations, type TreeMigrations } from './migrations-in-tree.js';
 import type { HookContext } from './hook-context.js';
 
@@ -27,6 +27,8 @@ export interface StagedAnalysis {
   /** The staged migration graph of the apps with staged migration changes (and the guarded apps they depend on). */
   stagedGraph: MigrationGraph | null;
   changedMigrationApps: AppPaths[];
+  /** The checks made without Django, for the summary line. */
+  checkedWithoutDjango: string;
 }
 
 export interface StagedAnalysisOptions {
@@ -35,12 +37,14 @@ export interface StagedAnalysisOptions {
   staged?: FileChange[];
 }
 
+const CHECKED_WITHOUT_DJANGO = 'untracked migrations, edits to published migrations, conflicting leaves and duplicate numbers';
+
 /** Checks the staged state: Django's verdict, untracked and published migrations, the graph. */
 export async function analyzeStaged(context: HookContext, options: StagedAnalysisOptions): Promise<StagedAnalysis> {
   const { repository, project, config } = context;
   const staged = options.staged ?? (await listStagedChanges(repository));
   const relevant = staged.filter((change) => affectsDjangoVerdict(change.path, project));
-  const empty: StagedAnalysis = { problems: [], newMigrations: [], stagedGraph: null, changedMigrationApps: [] };
+  const empty: StagedAnalysis = { problems: [], newMigrations: [], stagedGraph: null, changedMigrationApps: [], checkedWithoutDjango: CHECKED_WITHOUT_DJANGO };
   if (relevant.length === 0) return { ...empty, nothingToCheck: 'no staged Python file is in a guarded app or the settings' };
 
   const changedMigrationApps = appsWithMigrationChanges(staged, project);
@@ -60,7 +64,8 @@ export async function analyzeStaged(context: HookContext, options: StagedAnalysi
     changedApps,
     untrackedByApp,
     failClosed: config.raw.hooks.failClosed,
-    checkedWithoutDjango: 'untracked migrations, edits to published migrations, conflicting leaves and duplicate numbers',
+    ...verdictEnvironment(verdict, context),
+    checkedWithoutDjango: CHECKED_WITHOUT_DJANGO,
   });
   // The graph names the conflicting files; Django's own conflict message would only repeat it.
   const graphFoundConflicts = graph?.problems.some((problem) => problem.code === 'conflicting-leaves') ?? false;
@@ -78,7 +83,7 @@ export async function analyzeStaged(context: HookContext, options: StagedAnalysi
       problems.push(...mysqlMigrationWarnings(newMigrations, { pathOf: (migration) => migration.file, block: config.raw.hooks.mysqlWarningsBlock }));
     }
   }
-  return { problems, verdict, newMigrations, stagedGraph: graph?.graph ?? null, changedMigrationApps };
+  return { problems, verdict, newMigrations, stagedGraph: graph?.graph ?? null, changedMigrationApps, checkedWithoutDjango: CHECKED_WITHOUT_DJANGO };
 }
 
 // Staged edits/deletions of migrations that a remote-tracking branch has. During a merge, a change

@@ -6,7 +6,7 @@ import { migrationGraphProblems } from '../checks/migration-graph-problems.js';
 import { migrationPathOf } from '../checks/project-paths.js';
 import type { Problem } from '../checks/problem.js';
 import { UserError } from '../errors.js';
-import { djangoVerdictFor, type VerdictResult } from './django-verdict.js';
+import { djangoVerdictFor, verdictEnvironment, type VerdictResult } from './django-verdict.js';
 import { loadTreeMigrations } from './migrations-in-tree.js';
 import type { HookContext } from './hook-context.js';
 
@@ -27,6 +27,7 @@ export async function analyzeTree(context: HookContext, rev: string): Promise<{ 
     changedApps: project.apps.map((app) => app.label),
     untrackedByApp: new Map(),
     failClosed: config.raw.hooks.failClosed,
+    ...verdictEnvironment(verdict, context),
     checkedWithoutDjango: 'conflicting leaves, duplicate numbers and missing dependencies',
   }).filter((problem) => !(graphConflicts && problem.code === 'conflicting-leaves'));
   return { problems: [...djangoProblems, ...graphProblems], verdict };
