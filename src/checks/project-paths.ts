@@ -1,6 +1,6 @@
 // Which repository paths belong to what: guarded apps, their migrations, the settings (pure logic).
 import path from 'node:path';
-import { isMigrationModuleFileName } from '../django/migration-files.js';
+import { isMigrationModuleFileName } from '../django/migration-module-name.js';
 
 /** A guarded app, with paths relative to the repository root (forward slashes, no trailing slash). */
 export interface AppPaths {

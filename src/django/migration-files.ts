@@ -5,6 +5,9 @@ import path from 'node:path';
 import { parseMigrationSource } from './migration-parser.js';
 import type { ParsedMigration } from './migration-types.js';
 import { statMigrationFile, type ParsedMigrationCache } from './parsed-migration-cache.js';
+import { isMigrationModuleFileName } from './migration-module-name.js';
+
+export { isMigrationModuleFileName };
 
 /** Absolute paths of the migration modules in a migrations/ package, sorted; [] when Django would see none. */
 export async function listMigrationFiles(migrationsDir: string): Promise<string[]> {
@@ -15,14 +18,6 @@ export async function listMigrationFiles(migrationsDir: string): Promise<string[
     .filter((entry) => (entry.isFile() || entry.isSymbolicLink()) && isMigrationModuleFileName(entry.name))
     .map((entry) => path.join(migrationsDir, entry.name));
   return files.sort(); // a stable order; the graph sorts keys Django's way itself
-}
-
-/** Whether a file name in migrations/ is a module Django loads as a migration. */
-export function isMigrationModuleFileName(fileName: string): boolean {
-  if (!fileName.endsWith('.py')) return false;
-  const moduleName = fileName.slice(0, -3);
-  // pkgutil.iter_modules skips names with dots; Django skips __init__ and names starting _ or ~.
-  return moduleName !== '' && !moduleName.includes('.') && moduleName[0] !== '_' && moduleName[0] !== '~';
 }
 
 /** A migration module on disk and its stat (which the parse and status caches key on). */

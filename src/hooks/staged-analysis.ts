@@ -45,13 +45,22 @@ export async function analyzeStaged(context: HookContext, options: StagedAnalysi
   const staged = options.staged ?? (await listStagedChanges(repository));
   const relevant = staged.filter((change) => affectsDjangoVerdict(change.path, project));
   const empty: StagedAnalysis = { problems: [], newMigrations: [], stagedGraph: null, changedMigrationApps: [], checkedWithoutDjango: CHECKED_WITHOUT_DJANGO };
-  if (relevant.length === 0) return { ...empty, nothingToCheck: 'no staged Python file is in a guarded app or the settings' };
+  // An untracked migration blocks every commit (nobody else would get it), and a staged deletion of
+  // a published migration is looked at: both even when no guarded Python is staged.
+  const untrackedFound = listUntrackedFiles(repository, project.apps.map((app) => app.migrationsDir)).then((files) => findUntrackedMigrations(files, project));
+  const publishedFound = publishedChanges(context, staged);
+  if (relevant.length === 0) {
+    const [untracked, published] = await Promise.all([untrackedFound, publishedFound]);
+    const problems = [untrackedMigrationProblem(untracked), ...published].filter((problem): problem is Problem => problem !== null);
+    if (problems.length === 0) return { ...empty, nothingToCheck: 'no staged Python file is in a guarded app or the settings' };
+    return { ...empty, problems };
+  }
 
   const changedMigrationApps = appsWithMigrationChanges(staged, project);
   const [verdict, untracked, published, graph] = await Promise.all([
     djangoVerdictFor(context, { kind: 'index' }),
-    listUntrackedFiles(repository, project.apps.map((app) => app.migrationsDir)).then((files) => findUntrackedMigrations(files, project)),
-    publishedChanges(context, staged),
+    untrackedFound,
+    publishedFound,
     stagedGraph(context, changedMigrationApps),
   ]);
 

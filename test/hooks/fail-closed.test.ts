@@ -1,5 +1,5 @@
 // pre-commit fails closed: a teammate whose hooks find no Python with Django is blocked with the
-// fix; a tree without its settings module passes.
+// fix; a tree without its settings module passes; an untracked migration blocks every commit.
 import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -80,5 +80,24 @@ describe('fail closed', () => {
     const result = await other.git(['commit', '-m', 'Add weight'], { env });
     expect(result.exitCode).toBe(1);
     expect(result.output).toContain('catalog: the models changed but no migration for the change is staged');
+  });
+});
+
+describe('untracked migrations', () => {
+  test('an untracked migration blocks a commit that stages only a README', async () => {
+    await repo.gitOk('checkout', '-q', '-b', 'readme');
+    await repo.write('orders/migrations/0003_note.py', 'from django.db import migrations\n\n\nclass Migration(migrations.Migration):\n    dependencies = [("orders", "0002_order_status")]\n    operations = []\n');
+    await repo.write('README.md', '# hcat\n');
+    await repo.gitOk('add', 'README.md');
+    const result = await repo.git(['commit', '-m', 'README']);
+    expect(result.exitCode).toBe(1);
+    expect(result.output).toContain('A migration is not tracked by git');
+    expect(result.output).toContain('orders/migrations/0003_note.py');
+    expect(result.output).toContain('git add orders/migrations/0003_note.py');
+
+    // Once it is gone, the README alone passes at once.
+    await rm(path.join(repo.dir, 'orders/migrations/0003_note.py'));
+    const ok = await repo.git(['commit', '-m', 'README']);
+    expect(ok.exitCode).toBe(0);
   });
 });
