@@ -1,10 +1,12 @@
 // pre-commit's first step: decide, from the staged paths alone, whether there is anything to check.
-// Runs on every commit, so it loads only node builtins and starts at most two git processes.
+// Runs on every commit, so it loads only node builtins and starts one git process (two when a
+// migrations/ directory changed since it was last found free of untracked migrations).
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { gitSync, splitNul } from '../git/run-git.js';
 import { isMigrationModuleFileName } from '../django/migration-module-name.js';
 import { mayAffectVerdict, readContextCache } from './context-cache.js';
+import { knownFreeOfUntracked, rememberFreeOfUntracked } from './untracked-memo.js';
 
 export interface FastPathDecision {
   skip: boolean;
@@ -33,7 +35,9 @@ export function preCommitFastPath(cwd: string): FastPathDecision {
   if (staged.some((file) => /(^|\/)migrations\/[^/]+\.py$/.test(file) && !existsSync(path.join(cwd, file)))) return { skip: false };
   const migrationsDirs = context.project.apps.map((app) => app.migrationsDir);
   if (migrationsDirs.length === 0) return { skip: true };
+  if (knownFreeOfUntracked(dotGit, cwd, migrationsDirs)) return { skip: true };
   const untracked = splitNul(gitSync(cwd, ['ls-files', '--others', '--exclude-standard', '-z', '--', ...migrationsDirs]));
   const untrackedMigration = untracked.some((file) => migrationsDirs.includes(path.posix.dirname(file)) && isMigrationModuleFileName(path.posix.basename(file)));
+  if (!untrackedMigration) rememberFreeOfUntracked(dotGit, cwd, migrationsDirs);
   return { skip: !untrackedMigration };
 }
