@@ -159,7 +159,7 @@ export function couldNotRunAdvice(cause: CouldNotRunCause, options: Pick<Verdict
           : `export DJANGO_SETTINGS_MODULE=${settings}   (or set "settingsModule" in migration-guard.config.json)`,
       };
     case 'project-error':
-      return { what: 'The code Django was asked about raises when imported (see the output).', details: [], fix: 'python manage.py check   (shows the error; fix it and stage the fix)' };
+      return { what: 'The project raised an error while Django loaded it (see the output): the code or the migration graph as committed.', details: [], fix: 'python manage.py check   (shows the error; fix it and stage the fix)' };
     case 'timeout':
       return { what: 'makemigrations did not finish in time.', details: [], fix: 'python manage.py makemigrations --check --dry-run   (see where it hangs)' };
     case 'django-error':
