@@ -76,3 +76,19 @@ export function affectsDjangoVerdict(file: string, project: ProjectPaths): boole
   if (!file.endsWith('.py')) return false;
   return appOf(file, project) !== null || isSettingsFile(file, project);
 }
+
+/**
+ * The migrations/ directory of a deleted path shaped like a migration module (`<app>/migrations/<name>.py`)
+ * that no guarded app holds: its app (or its whole migrations/ package) may be gone from the tree.
+ */
+export function unguardedMigrationsDirOf(file: string, project: ProjectPaths): string | null {
+  const dir = path.posix.dirname(file);
+  if (path.posix.basename(dir) !== 'migrations' || !isMigrationModuleFileName(path.posix.basename(file))) return null;
+  return migrationOf(file, project) ? null : dir;
+}
+
+/** The app paths of a migrations/ directory (label: the app directory's name, as Django's default). */
+export function appOfMigrationsDir(migrationsDir: string): AppPaths {
+  const dir = path.posix.dirname(migrationsDir);
+  return { label: path.posix.basename(dir), dir: dir === '.' ? '' : dir, migrationsDir };
+}

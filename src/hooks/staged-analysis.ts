@@ -2,12 +2,13 @@
 import type { FileChange } from '../git/file-changes.js';
 import { listStagedChanges, listUntrackedFiles } from '../git/file-changes.js';
 import { mergeHeads } from '../git/merge-state.js';
-import { findPublishedPaths } from '../git/remote-refs.js';
+import { findPublishedPaths, listRemoteTrackingRefs } from '../git/remote-refs.js';
+import { resolveCommit } from '../git/repository.js';
 import { listIndexEntries, listTreeEntries } from '../git/tree-entries.js';
 import { MigrationGraph } from '../django/migration-graph.js';
 import { affectsDjangoVerdict, appOf, appsWithMigrationChanges, migrationPathOf, type AppPaths } from '../checks/project-paths.js';
 import { findUntrackedMigrations, untrackedMigrationProblem } from '../checks/untracked-migrations.js';
-import { findPublishedMigrationChanges, modifiedOrDeletedMigrations, publishedChangeProblems } from '../checks/published-migrations.js';
+import { findPublishedMigrationChanges, modifiedOrDeletedMigrations } from '../checks/published-migrations.js';
 import { migrationGraphProblems } from '../checks/migration-graph-problems.js';
 import { djangoVerdictProblems } from '../checks/django-verdict.js';
 import { mysqlMigrationWarnings } from '../checks/mysql-warnings.js';
@@ -16,6 +17,8 @@ import type { ParsedMigration } from '../django/migration-types.js';
 import { djangoVerdictFor, verdictEnvironment, type VerdictResult } from './django-verdict.js';
 import { loadTreeMigrations, type TreeMigrations } from './migrations-in-tree.js';
 import type { HookContext } from './hook-context.js';
+import { withFormerApps } from './former-apps.js';
+import { publishedChangeFindings } from './published-changes.js';
 
 export interface StagedAnalysis {
   problems: Problem[];
@@ -45,8 +48,8 @@ export async function analyzeStaged(context: HookContext, options: StagedAnalysi
   const staged = options.staged ?? (await listStagedChanges(repository));
   const relevant = staged.filter((change) => affectsDjangoVerdict(change.path, project));
   const empty: StagedAnalysis = { problems: [], newMigrations: [], stagedGraph: null, changedMigrationApps: [], checkedWithoutDjango: CHECKED_WITHOUT_DJANGO };
-  // An untracked migration blocks every commit (nobody else would get it), and a staged deletion of
-  // a published migration is looked at: both even when no guarded Python is staged.
+  // An untracked migration blocks every commit, and published migrations of apps deleted from the
+  // tree are still published: both are looked at even when no guarded Python is staged.
   const untrackedFound = listUntrackedFiles(repository, project.apps.map((app) => app.migrationsDir)).then((files) => findUntrackedMigrations(files, project));
   const publishedFound = publishedChanges(context, staged);
   if (relevant.length === 0) {
@@ -95,13 +98,19 @@ export async function analyzeStaged(context: HookContext, options: StagedAnalysi
   return { problems, verdict, newMigrations, stagedGraph: graph?.graph ?? null, changedMigrationApps, checkedWithoutDjango: CHECKED_WITHOUT_DJANGO };
 }
 
-// Staged edits/deletions of migrations that a remote-tracking branch has. During a merge, a change
-// that only takes the other side's version is theirs, not an edit made here.
+// Staged edits/deletions of migrations that a remote-tracking branch has, in the apps guarded in the
+// staged tree, the parent commit(s) or on the remote-tracking tips. During a merge, a change that
+// only takes the other side's version is theirs, not an edit made here.
 async function publishedChanges(context: HookContext, staged: readonly FileChange[]): Promise<Problem[]> {
-  const { repository, project } = context;
+  const { repository } = context;
+  const heads = await mergeHeads(repository);
+  const project = await withFormerApps(repository, context.project, staged, async () => [
+    ...((await resolveCommit(repository, 'HEAD')) ? ['HEAD'] : []),
+    ...heads,
+    ...(await listRemoteTrackingRefs(repository)),
+  ]);
   let candidates = modifiedOrDeletedMigrations(staged, project);
   if (candidates.length === 0) return [];
-  const heads = await mergeHeads(repository);
   if (heads.length) {
     const index = new Map((await listIndexEntries(repository, candidates)).map((entry) => [entry.path, entry.object]));
     const theirs = new Set<string>();
@@ -117,7 +126,7 @@ async function publishedChanges(context: HookContext, staged: readonly FileChang
     candidates = candidates.filter((file) => !theirs.has(file));
   }
   const published = await findPublishedPaths(repository, candidates);
-  return publishedChangeProblems(findPublishedMigrationChanges(staged, published, project), 'others may have applied it');
+  return publishedChangeFindings(repository, project, findPublishedMigrationChanges(staged, published, project), { kind: 'index' });
 }
 
 // The staged migration graph of the apps whose migrations changed, plus the guarded apps they depend on.
