@@ -81,14 +81,16 @@ describe('migration-guard check', () => {
     expect(result.output).toContain('nothing to check: no staged Python file is in a guarded app or the settings');
   });
 
-  test('--fail-closed without a working Python: exit 2; without the flag a warning and exit 0', async () => {
+  test('without a working Python: exit 2 (fail closed by default, and with --fail-closed)', async () => {
     const env = { MIGRATION_GUARD_PYTHON: '/nonexistent/python' };
-    const closed = await check(['--tree', 'main', '--fail-closed', '--json'], env);
-    expect(closed.exitCode).toBe(2);
-    expect(closed.json!.problems.map((problem) => problem.code)).toEqual(['django-could-not-run']);
-    const open = await check(['--tree', 'main'], env);
-    expect(open.exitCode).toBe(0);
-    expect(open.output).toContain('Could not ask Django whether models and migrations agree');
+    for (const flags of [[], ['--fail-closed']]) {
+      const closed = await check(['--tree', 'main', ...flags, '--json'], env);
+      expect(closed.exitCode).toBe(2);
+      expect(closed.json!.problems.map((problem) => problem.code)).toEqual(['django-could-not-run']);
+    }
+    const text = await check(['--tree', 'main'], env);
+    expect(text.output).toContain('Could not ask Django whether models and migrations agree');
+    expect(text.output).not.toContain('check: models and migrations agree');
   });
 
   test('--config with a relative path is resolved against the working directory, once', async () => {
