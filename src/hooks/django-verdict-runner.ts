@@ -63,7 +63,7 @@ except BaseException as error:
     traceback.print_exc()
     tb = traceback.extract_tb(error.__traceback__)
     report['error'] = {'type': type(error).__name__, 'message': str(error), 'module': getattr(error, 'name', None),
-                       'file': tb[-1].filename if tb else None}
+                       'file': tb[-1].filename if tb else None, 'files': [frame.filename for frame in tb]}
     code = ${CRASH_EXIT}
 finally:
     with open(report_path, 'w') as handle:
@@ -75,7 +75,7 @@ interface WrapperReport {
   changes: Array<{ app: string; name: string; path: string | null; operations: string[] }>;
   needs_default: { field: string; model: string } | null;
   django: [string, string] | null;
-  error: { type: string; message: string; module: string | null; file: string | null } | null;
+  error: { type: string; message: string; module: string | null; file: string | null; files?: string[] } | null;
 }
 
 export interface DjangoRun {
@@ -180,11 +180,12 @@ function settingsFailed(error: NonNullable<WrapperReport['error']>, options: Dja
   const module = options.config.settingsModule;
   if (error.type === 'ImproperlyConfigured') return true;
   if (module && error.module && (module === error.module || module.startsWith(`${error.module}.`))) return true;
+  // Raised while the settings module ran (a frame of the traceback is in it).
   const settingsFile = options.config.settingsFile;
-  if (!settingsFile || !error.file) return false;
+  if (!settingsFile) return false;
   const inSnapshot = path.join(options.snapshotDir, relativePath(options.repoRoot, settingsFile));
   const settingsDir = path.basename(settingsFile) === '__init__.py' ? path.dirname(inSnapshot) : null;
-  return error.file === inSnapshot || (settingsDir !== null && error.file.startsWith(`${settingsDir}${path.sep}`));
+  return (error.files ?? []).some((file) => file === inSnapshot || (settingsDir !== null && file.startsWith(`${settingsDir}${path.sep}`)));
 }
 
 function wouldCreate(change: WrapperReport['changes'][number], options: DjangoRunOptions, projectDir: string): WouldCreateMigration {

@@ -83,6 +83,31 @@ describe('fail closed', () => {
   });
 });
 
+describe('settings', () => {
+  test('settings that do not import block, naming the settings module and the fix', async () => {
+    const other = await repo.clone('settings-dev');
+    await other.write('hcat/settings.py', `${await other.read('hcat/settings.py')}\nSECRET_KEY = __import__('os').environ['HCAT_SECRET_KEY']\n`);
+    await other.addProductField('weight = models.IntegerField(default=0)');
+    await other.gitOk('add', 'hcat/settings.py', 'catalog/models.py');
+    const result = await other.git(['commit', '-m', 'Add weight'], { env: { MIGRATION_GUARD_PYTHON: '/usr/bin/python3' } });
+    expect(result.exitCode).toBe(1);
+    expect(result.output).toContain('the settings hcat.settings do not import: KeyError');
+    expect(result.output).toContain('Missing: settings that import (hcat.settings)');
+    expect(result.output).toContain('snapshotFiles');
+  });
+
+  test('a tree without its settings module (not a Django project yet) passes, saying Django was not asked', async () => {
+    const other = await repo.clone('no-settings-dev');
+    await other.gitOk('rm', '-q', 'hcat/settings.py');
+    await other.addProductField('weight = models.IntegerField(default=0)');
+    await other.gitOk('add', 'catalog/models.py');
+    const result = await other.git(['commit', '-m', 'Models before settings'], { env });
+    expect(result.exitCode).toBe(0);
+    expect(result.output).toContain('not a Django project yet');
+    expect(result.output).toContain('Django not asked');
+  });
+});
+
 describe('untracked migrations', () => {
   test('an untracked migration blocks a commit that stages only a README', async () => {
     await repo.gitOk('checkout', '-q', '-b', 'readme');
