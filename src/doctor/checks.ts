@@ -8,6 +8,8 @@ import { openRepository } from '../git/repository.js';
 import { hooksPath as readHooksPath } from '../hooks/installation/husky.js';
 import { readProjectStatus } from '../status/project-status.js';
 import { UserError } from '../errors.js';
+import { describeAttempts, discoverDjangoPython } from '../django/python-discovery.js';
+import { readLocalState } from '../config/local-state.js';
 
 export type CheckState = 'ok' | 'warn' | 'fail' | 'skipped';
 
@@ -32,11 +34,7 @@ export async function runDoctorChecks(config: ResolvedConfig, env: NodeJS.Proces
   });
 
   const django = await probeDjango(config);
-  outcomes.push(
-    django.ok
-      ? { name: 'python and django', state: 'ok', detail: `${config.python.path} (${config.python.source}), Django ${django.version}` }
-      : { name: 'python and django', state: 'fail', detail: django.problem, fix: 'python3 -m venv .venv && .venv/bin/pip install -r requirements.txt   (or set "python" in the config)' },
-  );
+  outcomes.push(django.ok ? { name: 'python and django', state: 'ok', detail: `${config.python.path} (${config.python.source}), Django ${django.version}` } : pythonOutcome(config, env, django.problem));
   if (django.ok) {
     const settings = await probeSettings(config);
     outcomes.push(
@@ -65,6 +63,22 @@ export async function runDoctorChecks(config: ResolvedConfig, env: NodeJS.Proces
     outcomes.push({ name: 'migrations', state: 'skipped', detail: 'needs the database' });
   }
   return outcomes;
+}
+
+// The chosen interpreter has no Django: what else was tried (as the hooks try it), and the fix.
+function pythonOutcome(config: ResolvedConfig, env: NodeJS.ProcessEnv, problem: string): CheckOutcome {
+  const discovery = discoverDjangoPython({
+    recorded: readLocalState(config.repoRoot).python,
+    repoRoot: config.repoRoot,
+    projectRoot: config.projectRoot,
+    env,
+    known: [{ path: config.python.path, source: config.python.source, outcome: 'no Django' }],
+  });
+  const tried = `tried: ${describeAttempts(discovery.tried).join('; ')}`;
+  if (discovery.found) {
+    return { name: 'python and django', state: 'warn', detail: `${problem}; the hooks fall back to ${discovery.found.executable ?? discovery.found.path} (${discovery.found.source}, ${discovery.found.outcome}). ${tried}`, fix: `npx migration-guard install --python ${discovery.found.executable ?? discovery.found.path}` };
+  }
+  return { name: 'python and django', state: 'fail', detail: `${problem}. ${tried}`, fix: 'npx migration-guard install --python /path/to/your/venv/bin/python   (or: python3 -m venv .venv && .venv/bin/pip install -r requirements.txt)' };
 }
 
 function migrationsOutcome(verdict: string, totals: { applied: number; pending: number; appliedMissingOnDisk: number }, role: string): CheckOutcome {
