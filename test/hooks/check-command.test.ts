@@ -1,6 +1,6 @@
 // `migration-guard check` for CI: --tree, --range, --staged, --json, exit codes.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { createFixtureRepo, gitEnv, runCli, type FixtureRepo } from '../helpers/fixture-project.js';
+import { createFixtureRepo, gitEnv, manage, runCli, type FixtureRepo } from '../helpers/fixture-project.js';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
@@ -73,6 +73,26 @@ describe('migration-guard check', () => {
     expect(text.exitCode).toBe(1);
     expect(text.output).toContain('check blocked: 1 problem, 1 warning');
     expect(text.output).not.toContain('--no-verify');
+  });
+
+  test('a CharField(blank=True) and a TextField(blank=True) made by makemigrations: no NOT NULL warning', async () => {
+    await repo.git('checkout', '-q', '-b', 'blank-fields', 'main');
+    try {
+      const models = path.join(repo.dir, 'catalog/models.py');
+      await writeFile(models, (await readFile(models, 'utf8')).replace('    sku = ', "    nickname = models.CharField(max_length=40, blank=True)\n    blurb = models.TextField(blank=True)\n    sku = "));
+      const made = await manage(repo.dir, ['makemigrations', 'catalog', '-n', 'blank_fields', '--noinput'], { ...gitEnv(), PYTHONDONTWRITEBYTECODE: '1', HCAT_HOST: '127.0.0.1', HCAT_PORT: '9' });
+      expect(made.exitCode).toBe(0);
+      await repo.git('add', '-A');
+      await repo.git('commit', '-q', '-m', 'blank fields');
+      const result = await check(['--range', 'main..blank-fields', '--json']);
+      const codes = result.json!.problems.map((problem) => problem.code);
+      expect(codes).not.toContain('mysql-table-rewrite');
+      // Two AddFields on an existing table in one migration: that warning stays.
+      expect(codes).toEqual(['mysql-several-schema-operations']);
+      expect(result.exitCode).toBe(0);
+    } finally {
+      await repo.git('checkout', '-q', '-f', 'feature');
+    }
   });
 
   test('--staged with nothing relevant staged: exit 0 and says why', async () => {
