@@ -2,9 +2,13 @@
 // Python source (strings, brackets, comments, logical lines, indentation) and a reader for the
 // literal values Django's makemigrations writes (lists, tuples, strings, True/False, calls).
 import type { MigrationDependency, MigrationOperation, ParsedMigration } from './migration-types.js';
+import { UserError } from '../errors.js';
 
-/** A migration file that cannot be read; `line` is 1-based. */
-export class MigrationParseError extends Error {
+/**
+ * A migration file that cannot be read; `line` is 1-based. A user error (the file, the line, what
+ * to do), never an internal one: callers that can go on without the file (the hooks) catch it.
+ */
+export class MigrationParseError extends UserError {
   readonly file: string;
   readonly line: number;
   readonly reason: string;
@@ -12,7 +16,11 @@ export class MigrationParseError extends Error {
   readonly needsPython: boolean;
 
   constructor(file: string, line: number, reason: string, options: { needsPython?: boolean } = {}) {
-    super(`${file}:${line}: ${reason}`);
+    super(`Cannot read the migration ${file}, line ${line}: ${reason}.`, {
+      fix: options.needsPython
+        ? `python manage.py showmigrations   (Django reads it; migration-guard needs the file's dependencies as plain literals, or Django available to read it)`
+        : `python -m py_compile ${file}   (shows a syntax error, if any); otherwise write dependencies, replaces and operations as plain lists, as makemigrations does`,
+    });
     this.name = 'MigrationParseError';
     this.file = file;
     this.line = line;

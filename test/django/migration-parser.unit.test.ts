@@ -389,7 +389,8 @@ describe('parseMigrationSource errors', () => {
     const error = parseError(py('from django.db import migrations', '', 'class Other(migrations.Migration):', '    pass'));
     expect(error.file).toBe('/repo/shop/migrations/0002_change.py');
     expect(error.line).toBe(1);
-    expect(error.message).toBe('/repo/shop/migrations/0002_change.py:1: no top-level `class Migration` found');
+    expect(error.message).toBe('Cannot read the migration /repo/shop/migrations/0002_change.py, line 1: no top-level `class Migration` found.');
+    expect(error.fix).toContain('py_compile');
   });
 
   it('reports an unterminated string at the line it starts', () => {
