@@ -7,7 +7,7 @@ import { openRepository } from '../../git/repository.js';
 import { readLocalState, writeLocalState } from '../../config/local-state.js';
 import { HOOK_NAMES } from '../../hooks/entry.js';
 import { installHookFile } from '../../hooks/installation/hook-files.js';
-import { ensurePrepareScript, missingDevDependencies, readPackageJson, writePackageJson } from '../../hooks/installation/package-json.js';
+import { ensurePrepareScript, missingDependencies, readPackageJson, writePackageJson } from '../../hooks/installation/package-json.js';
 import { ensureIgnored } from '../../hooks/installation/gitignore.js';
 import { hooksPath, runHusky } from '../../hooks/installation/husky.js';
 import { probePython } from '../../django/python-discovery.js';
@@ -27,7 +27,7 @@ export function register(program: Command): void {
     .addHelpText(
       'after',
       '\nWrites .husky/pre-commit, pre-merge-commit, pre-push, post-merge, post-checkout, post-rewrite (appending to\n' +
-        'existing ones), adds "prepare": "husky" to package.json, adds .migration-guard/ to .gitignore and runs husky.\n' +
+        'existing ones), adds "prepare": "husky || true" to package.json, adds .migration-guard/ to .gitignore and runs husky.\n' +
         'Safe to run again. Undo with: migration-guard uninstall.\n' +
         'Exit codes: 0 installed, 2 cannot install (no package.json, husky missing, not a git repository).',
     )
@@ -81,7 +81,7 @@ export function register(program: Command): void {
         ...(pythonRecorded ? { pythonRecorded } : {}),
       });
 
-      const missing = missingDevDependencies(pkg);
+      const missing = missingDependencies(pkg);
       if (missing.length) {
         process.stderr.write(`${style.yellow('warning:')} package.json does not list ${missing.join(' and ')}: a fresh clone's npm install will not set up the hooks.\n  fix: npm install --save-dev ${missing.join(' ')}\n`);
       }
