@@ -1,5 +1,5 @@
 // The checks `doctor` runs on a checkout, each returning an outcome and the command that fixes a failure.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import type { ResolvedConfig } from '../config/load-config.js';
 import { resolveConnectionSettings, describeConnection } from '../db/connection-settings.js';
@@ -89,16 +89,31 @@ function migrationsOutcome(verdict: string, totals: { applied: number; pending: 
 }
 
 async function checkHooks(repoRoot: string): Promise<CheckOutcome> {
-  // Where `install` writes them: the git root's .husky/ (the config may sit in a subdirectory).
+  // Where `install` writes them: the git root's .husky/ (the config may sit in a subdirectory), or
+  // <dir>/.husky beside a package.json in a subdirectory (husky's documented sub-directory set-up).
   const root = await openRepository(repoRoot).then((repository) => repository.root, () => repoRoot);
   const hooksPath = readHooksPath(root) ?? '';
-  const preCommit = path.join(root, '.husky', 'pre-commit');
-  const installed = existsSync(preCommit) && readFileSync(preCommit, 'utf8').includes('migration-guard');
-  if (!installed) {
+  const candidates = [...new Set([...(hooksPath.endsWith('/_') ? [hooksPath.slice(0, -2)] : []), '.husky', ...subdirectoryHuskyDirs(root)])];
+  const huskyRel = candidates.find((dir) => {
+    const preCommit = path.join(root, dir, 'pre-commit');
+    return existsSync(preCommit) && readFileSync(preCommit, 'utf8').includes('migration-guard');
+  });
+  if (!huskyRel) {
     return { name: 'git hooks', state: 'fail', detail: '.husky/pre-commit does not call migration-guard', fix: 'npx migration-guard install' };
   }
-  if (hooksPath !== '.husky/_') {
-    return { name: 'git hooks', state: 'fail', detail: hooksPath ? `core.hooksPath is "${hooksPath}", not .husky/_` : 'core.hooksPath is not set: git does not run the hooks in this clone', fix: 'npm install   (its "prepare" script runs husky, which sets core.hooksPath)' };
+  if (hooksPath !== `${huskyRel}/_`) {
+    return { name: 'git hooks', state: 'fail', detail: hooksPath ? `core.hooksPath is "${hooksPath}", not ${huskyRel}/_` : 'core.hooksPath is not set: git does not run the hooks in this clone', fix: `npm install${huskyRel === '.husky' ? '' : ` (in ${path.dirname(huskyRel)}/)`}   (its "prepare" script runs husky, which sets core.hooksPath)` };
   }
-  return { name: 'git hooks', state: 'ok', detail: 'installed (core.hooksPath = .husky/_)' };
+  return { name: 'git hooks', state: 'ok', detail: `installed (core.hooksPath = ${huskyRel}/_)` };
+}
+
+// <dir>/.husky for each first-level directory holding a package.json (frontend/, web/, …).
+function subdirectoryHuskyDirs(root: string): string[] {
+  try {
+    return readdirSync(root, { withFileTypes: true })
+      .filter((entry) => entry.isDirectory() && !entry.name.startsWith('.') && entry.name !== 'node_modules' && existsSync(path.join(root, entry.name, 'package.json')))
+      .map((entry) => `${entry.name}/.husky`);
+  } catch {
+    return [];
+  }
 }
