@@ -16,6 +16,7 @@ import type { Problem } from '../checks/problem.js';
 import { djangoVerdictFor, verdictEnvironment, type VerdictResult } from './django-verdict.js';
 import { listMigrationEntries, parseMigrationEntries } from './migrations-in-tree.js';
 import type { HookContext } from './hook-context.js';
+import { djangoMigrationReader } from './django-migration-fallback.js';
 import { withFormerApps } from './former-apps.js';
 import { publishedChangeFindings } from './published-changes.js';
 
@@ -62,7 +63,7 @@ export async function analyzeRange(context: HookContext, options: RangeOptions):
   const [verdict, shipped, tipMigrations] = await Promise.all([
     djangoVerdictFor(context, tipSource),
     shippedChanges(context, changes, options),
-    (changedApps.length ? tipEntries() : Promise.resolve([])).then((entries) => parseMigrationEntries(repository, project, entries)),
+    (changedApps.length ? tipEntries() : Promise.resolve([])).then((entries) => parseMigrationEntries(repository, project, entries, djangoMigrationReader(context))),
   ]);
 
   const problems: Problem[] = [];
@@ -111,8 +112,8 @@ async function conflictsWithTarget(context: HookContext, tip: string, tipEntries
   if (diverged.length === 0) return [];
   const inApps = (entry: { path: string }) => diverged.some((app) => migrationOf(entry.path, project)?.app === app.label);
   const [mine, others] = await Promise.all([
-    parseMigrationEntries(repository, project, ours.filter(inApps)),
-    parseMigrationEntries(repository, project, theirs.filter(inApps)),
+    parseMigrationEntries(repository, project, ours.filter(inApps), djangoMigrationReader(context)),
+    parseMigrationEntries(repository, project, theirs.filter(inApps), djangoMigrationReader(context)),
   ]);
   const readable = new Set(diverged.map((app) => app.label).filter((label) => !mine.unreadableApps.has(label) && !others.unreadableApps.has(label)));
   const union = new MigrationGraph(unionByKey(mine.migrations, others.migrations), { apps: diverged.map((app) => app.label), settings: { AUTH_USER_MODEL: config.authUserModel } });

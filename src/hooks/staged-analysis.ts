@@ -17,6 +17,7 @@ import type { ParsedMigration } from '../django/migration-types.js';
 import { djangoVerdictFor, verdictEnvironment, type VerdictResult } from './django-verdict.js';
 import { loadTreeMigrations, type TreeMigrations } from './migrations-in-tree.js';
 import type { HookContext } from './hook-context.js';
+import { djangoMigrationReader } from './django-migration-fallback.js';
 import { withFormerApps } from './former-apps.js';
 import { publishedChangeFindings } from './published-changes.js';
 
@@ -133,7 +134,7 @@ async function publishedChanges(context: HookContext, staged: readonly FileChang
 async function stagedGraph(context: HookContext, apps: AppPaths[]): Promise<{ loaded: TreeMigrations; graph: MigrationGraph; problems: Problem[] } | null> {
   if (apps.length === 0) return null;
   const { repository, project, config } = context;
-  const loaded = await loadTreeMigrations(repository, project, { kind: 'index' }, apps);
+  const loaded = await loadTreeMigrations(repository, project, { kind: 'index' }, apps, djangoMigrationReader(context));
   const labels = new Set(apps.map((app) => app.label));
   const dependencyApps = new Set<string>();
   for (const migration of loaded.migrations) {
@@ -142,7 +143,7 @@ async function stagedGraph(context: HookContext, apps: AppPaths[]): Promise<{ lo
     }
   }
   const extraApps = project.apps.filter((app) => dependencyApps.has(app.label));
-  const extra = extraApps.length ? await loadTreeMigrations(repository, project, { kind: 'index' }, extraApps) : null;
+  const extra = extraApps.length ? await loadTreeMigrations(repository, project, { kind: 'index' }, extraApps, djangoMigrationReader(context)) : null;
   const all = extra ? [...loaded.migrations, ...extra.migrations] : loaded.migrations;
   const graph = new MigrationGraph(all, {
     apps: [...labels, ...extraApps.map((app) => app.label)],
