@@ -15,7 +15,8 @@ export function verdictSummary(result: VerdictResult | undefined, checkedWithout
   if (!result) return `checked ${checkedWithoutDjango}; Django was not needed`;
   switch (result.verdict.kind) {
     case 'in-sync':
-      return `models and migrations agree (${describeVerdictSource(result)})`;
+      // Found by trying the candidates (the chosen interpreter has no Django): say how to make it the one.
+      return `models and migrations agree (${describeVerdictSource(result)})${result.python.tried && !result.cached ? `; to use it directly: npx migration-guard install --python ${result.python.path}` : ''}`;
     case 'no-settings':
       return `not a Django project yet (no settings module ${result.verdict.settingsModule ?? ''} in the tree): Django not asked; checked ${checkedWithoutDjango}`.replace('  ', ' ');
     default:
