@@ -2,7 +2,6 @@
 // interpreter and settings, the database pointed at an address where nothing listens.
 import path from 'node:path';
 import { projectCacheDir } from '../config/local-state.js';
-import { djangoEnv } from '../django/manage-py.js';
 import type { DjangoMigrationReader } from './migrations-in-tree.js';
 import type { HookContext } from './hook-context.js';
 
@@ -10,7 +9,12 @@ import type { HookContext } from './hook-context.js';
 export function djangoMigrationReader(context: HookContext): DjangoMigrationReader {
   const { config } = context;
   return async (app, files) => {
-    const [{ readMigrationsWithDjango }, { unreachableDatabaseEnv }] = await Promise.all([import('../django/django-migration-reader.js'), import('./django-verdict-runner.js')]);
+    // Loaded only when a file needs Python: manage-py.ts brings execa, which the hooks otherwise skip.
+    const [{ readMigrationsWithDjango }, { unreachableDatabaseEnv }, { djangoEnv }] = await Promise.all([
+      import('../django/django-migration-reader.js'),
+      import('./django-verdict-runner.js'),
+      import('../django/manage-py.js'),
+    ]);
     return readMigrationsWithDjango({
       python: config.python.path,
       projectDir: path.dirname(config.managePy),
