@@ -83,6 +83,40 @@ describe('fail closed', () => {
   });
 });
 
+describe('Poetry and Pipenv environments', () => {
+  test("found through the tools' own answers (poetry env info -p, pipenv --venv) when nothing else has Django", async () => {
+    const other = await repo.clone('poetry-dev');
+    // An environment outside the project, as Poetry and Pipenv make them, and the tools that name it.
+    const venv = path.join(binDir, 'poetry-venv');
+    await execa('/usr/bin/python3', ['-m', 'venv', '--system-site-packages', '--without-pip', venv]);
+    const tools = await mkdtemp(path.join(os.tmpdir(), 'mg-tools-'));
+    for (const [tool, args] of [['poetry', 'env info -p'], ['pipenv', '--venv']] as const) {
+      await writeFile(path.join(tools, tool), `#!/bin/sh\n[ "$*" = "${args}" ] && echo ${venv} && exit 0\nexit 1\n`);
+      await chmod(path.join(tools, tool), 0o755);
+    }
+    const toolEnv = { PATH: `${binDir}:${tools}:${process.env.PATH}` };
+    try {
+      await other.write('pyproject.toml', '[tool.poetry]\nname = "hcat"\n');
+      await other.addProductField('weight = models.IntegerField(default=0)');
+      await other.gitOk('add', 'catalog/models.py', 'pyproject.toml');
+      const poetry = await other.git(['commit', '-m', 'Add weight'], { env: toolEnv });
+      // Django answered (through Poetry's environment): blocked for the real reason.
+      expect(poetry.exitCode).toBe(1);
+      expect(poetry.output).toContain('catalog: the models changed but no migration for the change is staged');
+
+      await other.gitOk('rm', '-q', '--cached', 'pyproject.toml');
+      await rm(path.join(other.dir, 'pyproject.toml'));
+      await other.write('Pipfile', '[packages]\n');
+      await other.gitOk('add', 'Pipfile');
+      const pipenv = await other.git(['commit', '-m', 'Add weight'], { env: toolEnv });
+      expect(pipenv.exitCode).toBe(1);
+      expect(pipenv.output).toContain('catalog: the models changed but no migration for the change is staged');
+    } finally {
+      await rm(tools, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('settings', () => {
   test('settings that do not import block, naming the settings module and the fix', async () => {
     const other = await repo.clone('settings-dev');
