@@ -22,8 +22,16 @@ export type DjangoVerdict =
   | { kind: 'conflicts'; message: string; djangoVersion?: string }
   /** The committed code imports a module that exists only in the working tree (not staged / not committed). */
   | { kind: 'missing-module'; module: string; workingTreePath: string; message: string }
-  /** Python or Django could not run, or failed for reasons outside the staged code. */
-  | { kind: 'could-not-run'; reason: string; output: string };
+  /** The tree has no settings module (not a Django project yet): Django was not asked. */
+  | { kind: 'no-settings'; settingsModule: string | null }
+  /** Python or Django could not run, the settings did not import, or the project raised. */
+  | { kind: 'could-not-run'; cause: CouldNotRunCause; reason: string; output: string };
+
+/**
+ * Why Django gave no verdict: no interpreter, an interpreter without Django, settings that do not
+ * import, the project's code raising, Django's command failing, or the time limit.
+ */
+export type CouldNotRunCause = 'no-python' | 'no-django' | 'settings' | 'project-error' | 'django-error' | 'timeout';
 
 /** Definitive verdicts, safe to cache (the others depend on the environment). */
 export function isCacheableVerdict(verdict: DjangoVerdict): boolean {
@@ -37,16 +45,21 @@ export interface VerdictProblemOptions {
   changedApps: string[];
   /** Untracked migration files per app: when Django wants a migration the user already made, say `git add`. */
   untrackedByApp: ReadonlyMap<string, string[]>;
-  /** When Django cannot run: block (CI) instead of warning. */
+  /** When Django cannot run: block (the default) instead of warning. */
   failClosed: boolean;
   /** What was still checked without Django, for the could-not-run message. */
   checkedWithoutDjango: string;
+  /** The interpreter used and, when it had no Django, every other one tried ("source: path (outcome)"). */
+  python: { path: string; source: string; tried?: string[] };
+  /** The settings module Django was started with. */
+  settingsModule: string | null;
 }
 
 /** The problems a verdict implies. */
 export function djangoVerdictProblems(verdict: DjangoVerdict, options: VerdictProblemOptions): Problem[] {
   switch (verdict.kind) {
     case 'in-sync':
+    case 'no-settings':
       return [];
     case 'out-of-sync':
       return groupByApp(verdict.migrations).map(([app, migrations]) => {
@@ -102,19 +115,55 @@ export function djangoVerdictProblems(verdict: DjangoVerdict, options: VerdictPr
       ];
     case 'could-not-run': {
       const severity: Severity = options.failClosed ? 'block' : 'warn';
+      const { what, fix, details } = couldNotRunAdvice(verdict.cause, options);
       return [
         {
           code: 'django-could-not-run',
           severity,
           title: `Could not ask Django whether models and migrations agree: ${verdict.reason}`,
           files: [],
-          details: [`Checked without Django: ${options.checkedWithoutDjango}.`, ...(verdict.output ? ['Output:', ...lastLines(verdict.output, 12).map((line) => `  ${line}`)] : [])],
-          fix: options.failClosed
-            ? 'make Python and Django available to the hook (migration-guard install --python .venv/bin/python), or set "hooks": { "failClosed": false } to let such commits through'
-            : 'make Python and Django available to the hook (migration-guard install --python .venv/bin/python); set "hooks": { "failClosed": true } to block instead (the right choice in CI)',
+          details: [
+            what,
+            ...details,
+            `Checked without Django: ${options.checkedWithoutDjango}.`,
+            // Without Django the output is manage.py's "Couldn't import Django": nothing to add.
+            ...(verdict.output && verdict.cause !== 'no-django' && verdict.cause !== 'no-python' ? ['Output:', ...lastLines(verdict.output, 12).map((line) => `  ${line}`)] : []),
+            ...(options.failClosed ? [] : ['Not blocking: "hooks": { "failClosed": false } is set.']),
+          ],
+          why: 'Only Django can tell whether the models need a migration; without its answer the change is unchecked.',
+          fix,
         },
       ];
     }
+  }
+}
+
+/** What is missing and the one command that fixes it, for each reason Django gave no verdict. */
+export function couldNotRunAdvice(cause: CouldNotRunCause, options: Pick<VerdictProblemOptions, 'python' | 'settingsModule'>): { what: string; fix: string; details: string[] } {
+  const tried = options.python.tried?.length ? ['Interpreters tried:', ...options.python.tried.map((line) => `  ${line}`)] : [];
+  const settings = options.settingsModule ?? 'mysite.settings';
+  switch (cause) {
+    case 'no-python':
+    case 'no-django':
+      return {
+        what: `Missing: a Python that imports Django (${options.python.path}, from ${options.python.source}, ${cause === 'no-python' ? 'cannot be started' : 'has no Django'}).`,
+        details: tried,
+        fix: 'npx migration-guard install --python /path/to/your/venv/bin/python   (records the interpreter that has Django; or activate the virtualenv before committing)',
+      };
+    case 'settings':
+      return {
+        what: `Missing: settings that import (${settings}), with the environment the hook runs in.`,
+        details: [],
+        fix: options.settingsModule
+          ? `make ${settings} import without your shell's variables (list untracked files it reads in "hooks": { "snapshotFiles": [".env"] }), or export DJANGO_SETTINGS_MODULE=<the right module>`
+          : `export DJANGO_SETTINGS_MODULE=${settings}   (or set "settingsModule" in migration-guard.config.json)`,
+      };
+    case 'project-error':
+      return { what: 'The project raised an error while Django loaded it (see the output): the code or the migration graph as committed.', details: [], fix: 'python manage.py check   (shows the error; fix it and stage the fix)' };
+    case 'timeout':
+      return { what: 'makemigrations did not finish in time.', details: [], fix: 'python manage.py makemigrations --check --dry-run   (see where it hangs)' };
+    case 'django-error':
+      return { what: 'Django reported an error (see the output).', details: [], fix: 'python manage.py makemigrations --check --dry-run   (shows the error)' };
   }
 }
 

@@ -81,8 +81,26 @@ function tableRewriteReason(op: MigrationOperation): string | null {
     const source = op.source;
     if (/ManyToManyField\s*\(/.test(source)) return null; // a new join table
     const nullable = /\bnull\s*=\s*True\b/.test(source);
-    const hasDefault = /\bdefault\s*=/.test(source);
-    if (!nullable && !hasDefault) return 'adds a NOT NULL column without a default to an existing table';
+    if (!nullable && !sqlHasDefault(source)) return 'adds a NOT NULL column without a default to an existing table';
   }
   return null;
+}
+
+// Field classes whose empty_strings_allowed is False in Django: blank=True gives them no default.
+const NO_EMPTY_STRING_FIELDS = new Set([
+  'AutoField', 'BigAutoField', 'SmallAutoField', 'IntegerField', 'BigIntegerField', 'SmallIntegerField', 'PositiveIntegerField',
+  'PositiveBigIntegerField', 'PositiveSmallIntegerField', 'FloatField', 'DecimalField', 'BooleanField', 'NullBooleanField',
+  'DateField', 'DateTimeField', 'TimeField', 'DurationField', 'UUIDField', 'GenericIPAddressField', 'ForeignKey', 'OneToOneField', 'JSONField',
+]);
+
+// Whether the ADD COLUMN Django writes carries a DEFAULT: it does whenever the schema editor's
+// effective_default() is not None (BaseDatabaseSchemaEditor._effective_default): an explicit default,
+// blank=True on a field that allows empty strings ('' — CharField, TextField, SlugField, …), or
+// auto_now/auto_now_add. (A TEXT column on servers without TEXT defaults gets none, which MySQL
+// fills with '' for existing rows: harmless too.)
+function sqlHasDefault(source: string): boolean {
+  if (/\bdefault\s*=/.test(source)) return true;
+  if (/\bauto_now(?:_add)?\s*=\s*True\b/.test(source)) return true;
+  const fieldClass = /\bfield\s*=\s*(?:[\w.]+\.)?(\w+)\s*\(/.exec(source)?.[1];
+  return /\bblank\s*=\s*True\b/.test(source) && fieldClass !== undefined && !NO_EMPTY_STRING_FIELDS.has(fieldClass);
 }

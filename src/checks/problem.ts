@@ -10,6 +10,7 @@ export type ProblemCode =
   | 'django-could-not-run'
   | 'untracked-migration'
   | 'published-migration-changed'
+  | 'squash-lifecycle'
   | 'conflicting-leaves'
   | 'duplicate-migration-number'
   | 'missing-dependency'

@@ -1,6 +1,6 @@
 // Which repository paths belong to what: guarded apps, their migrations, the settings (pure logic).
 import path from 'node:path';
-import { isMigrationModuleFileName } from '../django/migration-files.js';
+import { isMigrationModuleFileName } from '../django/migration-module-name.js';
 
 /** A guarded app, with paths relative to the repository root (forward slashes, no trailing slash). */
 export interface AppPaths {
@@ -75,4 +75,20 @@ export function isSettingsFile(file: string, project: ProjectPaths): boolean {
 export function affectsDjangoVerdict(file: string, project: ProjectPaths): boolean {
   if (!file.endsWith('.py')) return false;
   return appOf(file, project) !== null || isSettingsFile(file, project);
+}
+
+/**
+ * The migrations/ directory of a deleted path shaped like a migration module (`<app>/migrations/<name>.py`)
+ * that no guarded app holds: its app (or its whole migrations/ package) may be gone from the tree.
+ */
+export function unguardedMigrationsDirOf(file: string, project: ProjectPaths): string | null {
+  const dir = path.posix.dirname(file);
+  if (path.posix.basename(dir) !== 'migrations' || !isMigrationModuleFileName(path.posix.basename(file))) return null;
+  return migrationOf(file, project) ? null : dir;
+}
+
+/** The app paths of a migrations/ directory (label: the app directory's name, as Django's default). */
+export function appOfMigrationsDir(migrationsDir: string): AppPaths {
+  const dir = path.posix.dirname(migrationsDir);
+  return { label: path.posix.basename(dir), dir: dir === '.' ? '' : dir, migrationsDir };
 }

@@ -39,7 +39,7 @@ export function publishedChangeProblems(changes: readonly PublishedChange[], whe
       title: `${deleted ? 'Deletes' : 'Edits'} a migration that is already on ${change.publishedOn} (${where})`,
       files: [change.path],
       why: 'Databases that already applied it will never run it again: their schema and this file would disagree for good.',
-      fix: `git restore --source=${change.publishedOn} --staged --worktree -- ${shellQuote(change.path)}   then ${deleted ? 'undo its effect' : 'make the change'} in a new migration: python manage.py makemigrations${change.app ? ` ${change.app}` : ''}`,
+      fix: `git restore --source=${change.publishedOn} --staged --worktree -- ${shellQuote(change.path)}   then ${deleted ? 'undo its effect' : 'make the change'} in a new migration: python manage.py makemigrations${change.app ? ` ${change.app}` : ''}${deleted ? `   (to shorten the history instead: python manage.py squashmigrations ${change.app} <last migration>, commit and push the squash, and delete the replaced migrations once every database has migrated past it)` : ''}`,
     };
   });
 }

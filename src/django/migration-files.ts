@@ -2,9 +2,12 @@
 import { readFileSync, type Stats } from 'node:fs';
 import { access, readdir } from 'node:fs/promises';
 import path from 'node:path';
-import { parseMigrationSource } from './migration-parser.js';
+import { MigrationParseError, parseMigrationSource } from './migration-parser.js';
 import type { ParsedMigration } from './migration-types.js';
 import { statMigrationFile, type ParsedMigrationCache } from './parsed-migration-cache.js';
+import { isMigrationModuleFileName } from './migration-module-name.js';
+
+export { isMigrationModuleFileName };
 
 /** Absolute paths of the migration modules in a migrations/ package, sorted; [] when Django would see none. */
 export async function listMigrationFiles(migrationsDir: string): Promise<string[]> {
@@ -15,14 +18,6 @@ export async function listMigrationFiles(migrationsDir: string): Promise<string[
     .filter((entry) => (entry.isFile() || entry.isSymbolicLink()) && isMigrationModuleFileName(entry.name))
     .map((entry) => path.join(migrationsDir, entry.name));
   return files.sort(); // a stable order; the graph sorts keys Django's way itself
-}
-
-/** Whether a file name in migrations/ is a module Django loads as a migration. */
-export function isMigrationModuleFileName(fileName: string): boolean {
-  if (!fileName.endsWith('.py')) return false;
-  const moduleName = fileName.slice(0, -3);
-  // pkgutil.iter_modules skips names with dots; Django skips __init__ and names starting _ or ~.
-  return moduleName !== '' && !moduleName.includes('.') && moduleName[0] !== '_' && moduleName[0] !== '~';
 }
 
 /** A migration module on disk and its stat (which the parse and status caches key on). */
@@ -37,23 +32,49 @@ export async function statMigrationFiles(migrationsDir: string): Promise<Migrati
   return (await listMigrationFiles(migrationsDir)).map((file) => ({ file, stats: statMigrationFile(file) }));
 }
 
+/** Reads an app's migration files with Django's loader (django-migration-reader.ts, bound to a project). */
+export type AppMigrationReader = (app: string, files: Array<{ name: string; path: string; source: string }>) => Promise<{ migrations: ParsedMigration[] } | { error: string; file?: string; line?: number }>;
+
 /**
  * Reads and parses every migration of one app; throws MigrationParseError for an unreadable file.
- * Call it for all apps at once: the apps' directories are listed in parallel. `files` is the app's
- * listing when already taken (statMigrationFiles).
+ * A file only Python can read goes, with the app's others, to `readWithDjango` when given (one run
+ * for the app); when Django cannot read it either, the MigrationParseError names the file, the line
+ * and Django's error. Call it for all apps at once: the apps' directories are listed in parallel.
+ * `files` is the app's listing when already taken (statMigrationFiles).
  */
-export async function loadAppMigrations(app: string, migrationsDir: string, cache?: ParsedMigrationCache, files?: readonly MigrationFile[]): Promise<ParsedMigration[]> {
+export async function loadAppMigrations(app: string, migrationsDir: string, cache?: ParsedMigrationCache, files?: readonly MigrationFile[], readWithDjango?: AppMigrationReader): Promise<ParsedMigration[]> {
   // The files themselves are read synchronously: for thousands of small files each promise-based
   // read costs several thread-pool round trips (5,000 files: ~800 ms with fs/promises, ~100 ms sync).
-  const parse = (file: string) => parseMigrationSource(app, path.basename(file, '.py'), file, readFileSync(file, 'utf8'));
-  if (!cache) return (files?.map((entry) => entry.file) ?? (await listMigrationFiles(migrationsDir))).map(parse);
-  return (files ?? (await statMigrationFiles(migrationsDir))).map(({ file, stats }) => {
-    const cached = cache.get(file, stats);
+  const needPython: MigrationParseError[] = [];
+  const parse = (file: string): ParsedMigration | null => {
+    try {
+      return parseMigrationSource(app, path.basename(file, '.py'), file, readFileSync(file, 'utf8'));
+    } catch (error) {
+      if (!(error instanceof MigrationParseError) || !error.needsPython || !readWithDjango) throw error;
+      needPython.push(error);
+      return null;
+    }
+  };
+  const listing = files ?? (cache ? await statMigrationFiles(migrationsDir) : (await listMigrationFiles(migrationsDir)).map((file) => ({ file, stats: null })));
+  const parsed = listing.map(({ file, stats }) => {
+    const cached = cache && stats ? cache.get(file, stats) : null;
     if (cached && cached.app === app) return cached;
     const migration = parse(file);
-    cache.set(file, stats, migration);
+    if (migration && cache && stats) cache.set(file, stats, migration);
     return migration;
   });
+  const migrations = parsed.filter((migration): migration is ParsedMigration => migration !== null);
+  if (needPython.length === 0) return migrations;
+  const sources = listing.map(({ file }) => ({ name: path.basename(file, '.py'), path: file, source: readFileSync(file, 'utf8') }));
+  const read = await readWithDjango!(app, sources);
+  if ('error' in read) {
+    // The file Django's error points at when it is one of the app's, else the first one it was asked about.
+    if (read.file) throw new MigrationParseError(read.file, read.line ?? 1, read.error, { needsPython: true });
+    const [first] = needPython;
+    throw new MigrationParseError(first!.file, first!.line, `${first!.reason}; ${read.error}`, { needsPython: true });
+  }
+  const wanted = new Set(needPython.map((error) => error.file));
+  return [...migrations, ...read.migrations.filter((migration) => wanted.has(migration.file))];
 }
 
 async function exists(file: string): Promise<boolean> {

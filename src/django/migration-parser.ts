@@ -2,19 +2,30 @@
 // Python source (strings, brackets, comments, logical lines, indentation) and a reader for the
 // literal values Django's makemigrations writes (lists, tuples, strings, True/False, calls).
 import type { MigrationDependency, MigrationOperation, ParsedMigration } from './migration-types.js';
+import { UserError } from '../errors.js';
 
-/** A migration file that cannot be read; `line` is 1-based. */
-export class MigrationParseError extends Error {
+/**
+ * A migration file that cannot be read; `line` is 1-based. A user error (the file, the line, what
+ * to do), never an internal one: callers that can go on without the file (the hooks) catch it.
+ */
+export class MigrationParseError extends UserError {
   readonly file: string;
   readonly line: number;
   readonly reason: string;
+  /** The file is valid Python whose value only Python can tell (e.g. `class Migration` chosen by an if/else). */
+  readonly needsPython: boolean;
 
-  constructor(file: string, line: number, reason: string) {
-    super(`${file}:${line}: ${reason}`);
+  constructor(file: string, line: number, reason: string, options: { needsPython?: boolean } = {}) {
+    super(`Cannot read the migration ${file}, line ${line}: ${reason}.`, {
+      fix: options.needsPython
+        ? `python manage.py showmigrations   (Django reads it; migration-guard needs the file's dependencies as plain literals, or Django available to read it)`
+        : `python -m py_compile ${file}   (shows a syntax error, if any); otherwise write dependencies, replaces and operations as plain lists, as makemigrations does`,
+    });
     this.name = 'MigrationParseError';
     this.file = file;
     this.line = line;
     this.reason = reason;
+    this.needsPython = options.needsPython ?? false;
   }
 }
 
@@ -86,6 +97,23 @@ function isDigit(c: number): boolean {
   return c >= 48 && c <= 57;
 }
 
+interface ScannerMark {
+  kind: number;
+  start: number;
+  end: number;
+  line: number;
+  indent: number;
+  depth: number;
+  previousEnd: number;
+  pos: number;
+  physicalLine: number;
+  atLineStart: boolean;
+  pendingIndent: number;
+  lineHasTokens: boolean;
+  openers: number[];
+  openerLines: number[];
+}
+
 class PythonScanner {
   /** The current token. */
   kind = END;
@@ -112,6 +140,23 @@ class PythonScanner {
     readonly file: string,
   ) {
     this.pos = src.charCodeAt(0) === 0xfeff ? 1 : 0;
+  }
+
+  /** The scanner's whole state, to come back to (reading a name's earlier binding, trying a reading). */
+  mark(): ScannerMark {
+    return {
+      kind: this.kind, start: this.start, end: this.end, line: this.line, indent: this.indent, depth: this.depth, previousEnd: this.previousEnd,
+      pos: this.pos, physicalLine: this.physicalLine, atLineStart: this.atLineStart, pendingIndent: this.pendingIndent,
+      lineHasTokens: this.lineHasTokens, openers: [...this.openers], openerLines: [...this.openerLines],
+    };
+  }
+
+  /** Returns to a state taken by mark(). */
+  reset(mark: ScannerMark): void {
+    ({ kind: this.kind, start: this.start, end: this.end, line: this.line, indent: this.indent, depth: this.depth, previousEnd: this.previousEnd } = mark);
+    ({ pos: this.pos, physicalLine: this.physicalLine, atLineStart: this.atLineStart, pendingIndent: this.pendingIndent, lineHasTokens: this.lineHasTokens } = mark);
+    this.openers.splice(0, this.openers.length, ...mark.openers);
+    this.openerLines.splice(0, this.openerLines.length, ...mark.openerLines);
   }
 
   /** Moves to the next token and returns its kind. */
@@ -432,8 +477,19 @@ interface NamingArguments {
   second?: string | null;
 }
 
+// Module-level blocks whose body may define `class Migration` depending on a runtime condition.
+const BLOCK_KEYWORDS = new Set(['if', 'elif', 'else', 'try', 'except', 'finally', 'with']);
+
+// How many names a value may go through (`operations = ops`, `ops = base + extra`, …).
+const MAX_NAME_HOPS = 20;
+
 class MigrationModuleReader {
   private result: ParsedMigration | null = null;
+  /** Where the value of each name bound so far (module level, then class body) starts. */
+  private readonly bindings = new Map<string, ScannerMark>();
+  /** Each `class Migration` Python may bind, in file order; `conditional` when inside an if/try block. */
+  private variants: Array<{ migration: ParsedMigration; line: number; conditional: boolean }> = [];
+  private nameHops = 0;
 
   constructor(
     private readonly app: string,
@@ -444,26 +500,68 @@ class MigrationModuleReader {
   read(): ParsedMigration {
     const s = this.s;
     s.next();
-    // Python binds the last top-level `class Migration`, so a later one replaces an earlier one.
+    // Indentation of the body of the module-level block (if/else, try/except) being read, or -1.
+    let blockIndent = -1;
     while (s.kind !== END) {
-      if (s.indent === 0 && s.isName('class')) {
+      if (s.indent === 0) {
+        blockIndent = -1;
+        if (s.kind === NAME && BLOCK_KEYWORDS.has(s.text())) {
+          this.skipLogicalLine();
+          if (s.indent > 0) blockIndent = s.indent;
+          continue;
+        }
+      }
+      const topLevel = s.indent === 0;
+      if ((topLevel || (blockIndent > 0 && s.indent === blockIndent)) && s.isName('class')) {
         const line = s.line;
+        const classIndent = s.indent;
         s.next();
         if (s.isName('Migration')) {
           s.next();
           if (s.is('(') || s.is(':')) {
-            this.readClass(line);
+            this.readClass(line, classIndent);
+            // Python binds the last `class Migration` it runs: an unconditional one replaces every earlier one.
+            const variant = { migration: this.result!, line, conditional: !topLevel };
+            this.variants = topLevel ? [variant] : [...this.variants, variant];
             continue;
           }
         }
+      } else if (topLevel && s.kind === NAME) {
+        this.recordBinding();
+        continue;
       }
       this.skipLogicalLine();
     }
-    return this.result ?? this.fail('no top-level `class Migration` found', 1);
+    return this.chooseVariant();
   }
 
-  // At the "(" or ":" after `class Migration`; returns at the first top-level token after the body.
-  private readClass(line: number): void {
+  // `name = value` at module level: remembers where the value starts; moves to the next line.
+  private recordBinding(): void {
+    const s = this.s;
+    const name = s.text();
+    s.next();
+    if (s.is('=')) {
+      s.next();
+      this.bindings.set(name, s.mark());
+    }
+    this.skipLogicalLine();
+  }
+
+  // The one `class Migration` Django gets. Classes in if/else (or try/except) branches that read the
+  // same are one; branches that differ can only be told apart by running the module.
+  private chooseVariant(): ParsedMigration {
+    const variants = this.variants;
+    if (variants.length === 0) return this.fail('no top-level `class Migration` found', 1);
+    const last = variants.at(-1)!;
+    if (variants.length > 1 && variants.some((variant) => migrationText(variant.migration) !== migrationText(last.migration))) {
+      const first = variants.find((variant) => variant.conditional) ?? variants[0]!;
+      throw new MigrationParseError(this.s.file, first.line, '`class Migration` is defined differently in the branches of an if/else (or try/except): only Python can tell which one Django loads', { needsPython: true });
+    }
+    return last.migration;
+  }
+
+  // At the "(" or ":" after `class Migration` (at column `classIndent`); returns at the first token after the body.
+  private readClass(line: number, classIndent: number): void {
     const s = this.s;
     this.result = {
       app: this.app, name: this.name, file: s.file, dependencies: [], replaces: [], runBefore: [], initial: null, operations: [],
@@ -477,8 +575,8 @@ class MigrationModuleReader {
     }
     s.next();
     const bodyIndent = s.indent;
-    if (s.kind === END || bodyIndent <= 0) this.fail('expected an indented body for `class Migration`');
-    while (s.kind !== END && s.indent !== 0) {
+    if (s.kind === END || bodyIndent <= classIndent) this.fail('expected an indented body for `class Migration`');
+    while (s.kind !== END && s.indent > classIndent) {
       if (s.indent < bodyIndent) this.fail('unindent does not match the class body');
       if (s.indent > bodyIndent) this.skipLogicalLine();
       else this.readStatements();
@@ -548,6 +646,8 @@ class MigrationModuleReader {
         s.next();
         break;
       default:
+        // A class attribute later ones may name (`ops = [...]` then `operations = ops`).
+        this.bindings.set(attribute, s.mark());
         this.skipStatement();
         return;
     }
@@ -556,8 +656,68 @@ class MigrationModuleReader {
     }
   }
 
-  // A list or tuple literal; `readElement` starts at an element and stops at the "," or bracket after it.
+  // A sequence expression: list or tuple literals, names bound to one earlier in the module or class,
+  // joined by "+" and possibly parenthesised, as in `operations = (BASE + [migrations.AddField(...)])`.
   private readSequence<T>(attribute: string, readElement: (depth: number) => T): T[] {
+    const s = this.s;
+    const values = this.readSequenceTerm(attribute, readElement);
+    while (s.is('+')) {
+      s.next();
+      values.push(...this.readSequenceTerm(attribute, readElement));
+    }
+    return values;
+  }
+
+  private readSequenceTerm<T>(attribute: string, readElement: (depth: number) => T): T[] {
+    const s = this.s;
+    if (s.kind === NAME) return this.readBoundSequence(attribute, readElement);
+    if (s.is('(')) {
+      const parenthesised = this.tryParenthesisedSequence(attribute, readElement);
+      if (parenthesised) return parenthesised;
+    }
+    return this.readSequenceLiteral(attribute, readElement);
+  }
+
+  // A name: its value as bound earlier (read there), then on past the name.
+  private readBoundSequence<T>(attribute: string, readElement: (depth: number) => T): T[] {
+    const s = this.s;
+    const name = s.text();
+    const binding = this.bindings.get(name);
+    if (!binding) return this.fail(`\`${attribute}\` must be a literal list or tuple (or a name bound to one earlier in the module); ${name} is not`);
+    if (++this.nameHops > MAX_NAME_HOPS) return this.fail(`\`${attribute}\` goes through more than ${MAX_NAME_HOPS} names`);
+    const here = s.mark();
+    s.reset(binding);
+    const values = this.readSequence(attribute, readElement);
+    s.reset(here);
+    s.next();
+    return values;
+  }
+
+  // At "(": a parenthesised sequence expression `( [..] + NAME )` rather than a tuple literal, or null
+  // (the scanner back at the "(").
+  private tryParenthesisedSequence<T>(attribute: string, readElement: (depth: number) => T): T[] | null {
+    const s = this.s;
+    const start = s.mark();
+    s.next();
+    if (!(s.is('[') || s.is('(') || (s.kind === NAME && this.bindings.has(s.text())))) {
+      s.reset(start);
+      return null;
+    }
+    try {
+      const values = this.readSequence(attribute, readElement);
+      if (s.is(')') && s.depth === start.depth) {
+        s.next();
+        return values;
+      }
+    } catch (error) {
+      if (!(error instanceof MigrationParseError)) throw error;
+    }
+    s.reset(start);
+    return null;
+  }
+
+  // A list or tuple literal; `readElement` starts at an element and stops at the "," or bracket after it.
+  private readSequenceLiteral<T>(attribute: string, readElement: (depth: number) => T): T[] {
     const s = this.s;
     if (!s.is('[') && !s.is('(')) this.fail(`\`${attribute}\` must be a literal list or tuple`);
     const outer = s.depth;
@@ -761,6 +921,12 @@ class MigrationModuleReader {
   private skipLogicalLine(): void {
     this.s.skipLogicalLine();
   }
+}
+
+// What two readings of `class Migration` are compared by (every attribute, operations by text).
+function migrationText(migration: ParsedMigration): string {
+  const operations = migration.operations.map((operation) => `${operation.type}:${operation.source.replace(/\s+/g, '')}`);
+  return JSON.stringify([migration.dependencies, migration.replaces, migration.runBefore, migration.initial, operations]);
 }
 
 // Sets the model (lower-cased, as Django's model_name_lower) and field an operation works on.

@@ -1,5 +1,5 @@
 // The checks `doctor` runs on a checkout, each returning an outcome and the command that fixes a failure.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import type { ResolvedConfig } from '../config/load-config.js';
 import { describeConnection, explicitConnectionSettings, type ConnectionSettings } from '../db/connection-settings.js';
@@ -16,6 +16,8 @@ import { openRepository } from '../git/repository.js';
 import { hooksPath as readHooksPath } from '../hooks/installation/husky.js';
 import { readProjectStatus } from '../status/project-status.js';
 import { UserError } from '../errors.js';
+import { describeAttempts, discoverDjangoPython } from '../django/python-discovery.js';
+import { readLocalState } from '../config/local-state.js';
 
 export type CheckState = 'ok' | 'warn' | 'fail' | 'skipped';
 
@@ -40,11 +42,7 @@ export async function runDoctorChecks(config: ResolvedConfig, env: NodeJS.Proces
   });
 
   const django = await probeDjango(config);
-  outcomes.push(
-    django.ok
-      ? { name: 'python and django', state: 'ok', detail: `${config.python.path} (${config.python.source}), Django ${django.version}` }
-      : { name: 'python and django', state: 'fail', detail: django.problem, fix: 'python3 -m venv .venv && .venv/bin/pip install -r requirements.txt   (or set "python" in the config)' },
-  );
+  outcomes.push(django.ok ? { name: 'python and django', state: 'ok', detail: `${config.python.path} (${config.python.source}), Django ${django.version}` } : pythonOutcome(config, env, django.problem));
   let settings: DjangoSettings | null = null;
   if (django.ok) {
     try {
@@ -135,6 +133,22 @@ function describeOrigins(connection: ConnectionSettings): string {
   return parts.length ? `\n    (${parts.join('; ')})` : '';
 }
 
+// The chosen interpreter has no Django: what else was tried (as the hooks try it), and the fix.
+function pythonOutcome(config: ResolvedConfig, env: NodeJS.ProcessEnv, problem: string): CheckOutcome {
+  const discovery = discoverDjangoPython({
+    recorded: readLocalState(config.repoRoot).python,
+    repoRoot: config.repoRoot,
+    projectRoot: config.projectRoot,
+    env,
+    known: [{ path: config.python.path, source: config.python.source, outcome: 'no Django' }],
+  });
+  const tried = `tried: ${describeAttempts(discovery.tried).join('; ')}`;
+  if (discovery.found) {
+    return { name: 'python and django', state: 'warn', detail: `${problem}; the hooks fall back to ${discovery.found.executable ?? discovery.found.path} (${discovery.found.source}, ${discovery.found.outcome}). ${tried}`, fix: `npx migration-guard install --python ${discovery.found.executable ?? discovery.found.path}` };
+  }
+  return { name: 'python and django', state: 'fail', detail: `${problem}. ${tried}`, fix: 'npx migration-guard install --python /path/to/your/venv/bin/python   (or: python3 -m venv .venv && .venv/bin/pip install -r requirements.txt)' };
+}
+
 function migrationsOutcome(verdict: string, totals: { applied: number; pending: number; appliedMissingOnDisk: number }, role: string): CheckOutcome {
   const migrate = role === 'development' ? 'python manage.py migrate' : 'migration-guard deploy';
   if (verdict === 'in-sync') return { name: 'migrations', state: 'ok', detail: `all ${totals.applied} applied` };
@@ -143,16 +157,31 @@ function migrationsOutcome(verdict: string, totals: { applied: number; pending: 
 }
 
 async function checkHooks(repoRoot: string): Promise<CheckOutcome> {
-  // Where `install` writes them: the git root's .husky/ (the config may sit in a subdirectory).
+  // Where `install` writes them: the git root's .husky/ (the config may sit in a subdirectory), or
+  // <dir>/.husky beside a package.json in a subdirectory (husky's documented sub-directory set-up).
   const root = await openRepository(repoRoot).then((repository) => repository.root, () => repoRoot);
   const hooksPath = readHooksPath(root) ?? '';
-  const preCommit = path.join(root, '.husky', 'pre-commit');
-  const installed = existsSync(preCommit) && readFileSync(preCommit, 'utf8').includes('migration-guard');
-  if (!installed) {
+  const candidates = [...new Set([...(hooksPath.endsWith('/_') ? [hooksPath.slice(0, -2)] : []), '.husky', ...subdirectoryHuskyDirs(root)])];
+  const huskyRel = candidates.find((dir) => {
+    const preCommit = path.join(root, dir, 'pre-commit');
+    return existsSync(preCommit) && readFileSync(preCommit, 'utf8').includes('migration-guard');
+  });
+  if (!huskyRel) {
     return { name: 'git hooks', state: 'fail', detail: '.husky/pre-commit does not call migration-guard', fix: 'npx migration-guard install' };
   }
-  if (hooksPath !== '.husky/_') {
-    return { name: 'git hooks', state: 'fail', detail: hooksPath ? `core.hooksPath is "${hooksPath}", not .husky/_` : 'core.hooksPath is not set: git does not run the hooks in this clone', fix: 'npm install   (its "prepare" script runs husky, which sets core.hooksPath)' };
+  if (hooksPath !== `${huskyRel}/_`) {
+    return { name: 'git hooks', state: 'fail', detail: hooksPath ? `core.hooksPath is "${hooksPath}", not ${huskyRel}/_` : 'core.hooksPath is not set: git does not run the hooks in this clone', fix: `npm install${huskyRel === '.husky' ? '' : ` (in ${path.dirname(huskyRel)}/)`}   (its "prepare" script runs husky, which sets core.hooksPath)` };
   }
-  return { name: 'git hooks', state: 'ok', detail: 'installed (core.hooksPath = .husky/_)' };
+  return { name: 'git hooks', state: 'ok', detail: `installed (core.hooksPath = ${huskyRel}/_)` };
+}
+
+// <dir>/.husky for each first-level directory holding a package.json (frontend/, web/, …).
+function subdirectoryHuskyDirs(root: string): string[] {
+  try {
+    return readdirSync(root, { withFileTypes: true })
+      .filter((entry) => entry.isDirectory() && !entry.name.startsWith('.') && entry.name !== 'node_modules' && existsSync(path.join(root, entry.name, 'package.json')))
+      .map((entry) => `${entry.name}/.husky`);
+  } catch {
+    return [];
+  }
 }

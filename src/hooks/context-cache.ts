@@ -10,7 +10,7 @@ import type { Repository } from '../git/repository.js';
 import type { ProjectPaths } from '../checks/project-paths.js';
 import { readJsonFile, rememberJsonFile } from '../fs/json-file.js';
 import { localStatePath } from '../config/local-state.js';
-import { virtualenvPythons } from '../django/python-interpreter.js';
+import { pythonCandidates } from '../django/python-interpreter.js';
 
 export interface CachedContext {
   config: ResolvedConfig;
@@ -19,7 +19,7 @@ export interface CachedContext {
 }
 
 interface CacheFile {
-  version: 1;
+  version: typeof VERSION;
   cwd: string;
   files: Array<{ file: string; size: number; mtimeMs: number } | { file: string; absent: true }>;
   env: Record<string, string | null>;
@@ -27,9 +27,9 @@ interface CacheFile {
   context: CachedContext;
 }
 
-const VERSION = 1;
+const VERSION = 2;
 // Variables loadConfig reads: python choice, settings module, role.
-const ENV_INPUTS = ['MIGRATION_GUARD_PYTHON', 'VIRTUAL_ENV', 'DJANGO_SETTINGS_MODULE', 'MIGRATION_GUARD_ROLE'];
+const ENV_INPUTS = ['MIGRATION_GUARD_PYTHON', 'VIRTUAL_ENV', 'UV_PROJECT_ENVIRONMENT', 'DJANGO_SETTINGS_MODULE', 'MIGRATION_GUARD_ROLE'];
 
 function cacheFile(commonDir: string): string {
   return path.join(commonDir, 'migration-guard', 'context.json');
@@ -58,7 +58,7 @@ export function writeContextCache(context: CachedContext, cwd: string): void {
     .map(fileState);
   const env = Object.fromEntries(ENV_INPUTS.map((name) => [name, process.env[name] ?? null]));
   // Interpreters whose appearance or disappearance changes choosePython's answer, and the one chosen.
-  const pythons = [...virtualenvPythons({ repoRoot: config.repoRoot, projectRoot: config.projectRoot, env: process.env }).map((candidate) => candidate.path), config.python.path];
+  const pythons = [...pythonCandidates({ repoRoot: config.repoRoot, projectRoot: config.projectRoot, env: process.env }).map((candidate) => candidate.path), config.python.path];
   const exists = Object.fromEntries(pythons.map((file) => [file, existsSync(file)]));
   const entry: CacheFile = { version: VERSION, cwd, files, env, exists, context };
   // Atomic: a hook reading it at the same moment sees the old file or the new one.

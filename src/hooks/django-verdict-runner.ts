@@ -63,7 +63,7 @@ except BaseException as error:
     traceback.print_exc()
     tb = traceback.extract_tb(error.__traceback__)
     report['error'] = {'type': type(error).__name__, 'message': str(error), 'module': getattr(error, 'name', None),
-                       'file': tb[-1].filename if tb else None}
+                       'file': tb[-1].filename if tb else None, 'files': [frame.filename for frame in tb]}
     code = ${CRASH_EXIT}
 finally:
     with open(report_path, 'w') as handle:
@@ -75,7 +75,7 @@ interface WrapperReport {
   changes: Array<{ app: string; name: string; path: string | null; operations: string[] }>;
   needs_default: { field: string; model: string } | null;
   django: [string, string] | null;
-  error: { type: string; message: string; module: string | null; file: string | null } | null;
+  error: { type: string; message: string; module: string | null; file: string | null; files?: string[] } | null;
 }
 
 export interface DjangoRun {
@@ -116,7 +116,7 @@ export async function runDjangoVerdict(options: DjangoRunOptions): Promise<Djang
     const args = ['-c', WRAPPER, managePy, 'makemigrations', '--check', '--dry-run', '--noinput', ...options.appLabels];
     const outcome = await spawnCollect(options.python, args, { cwd: projectDir, env, timeoutMs: options.timeoutMs ?? 300_000 });
     if (outcome.spawnError) {
-      return { verdict: { kind: 'could-not-run', reason: `cannot start ${options.python}: ${outcome.spawnError}`, output: '' }, django: null, durationMs: Date.now() - started };
+      return { verdict: { kind: 'could-not-run', cause: 'no-python', reason: `cannot start ${options.python}: ${outcome.spawnError}`, output: '' }, django: null, durationMs: Date.now() - started };
     }
     const report = await readFile(reportFile, 'utf8').then((text) => JSON.parse(text) as WrapperReport, () => null);
     const django = report?.django ? { version: report.django[0], file: report.django[1] } : null;
@@ -129,9 +129,9 @@ export async function runDjangoVerdict(options: DjangoRunOptions): Promise<Djang
 function interpret(outcome: Outcome, report: WrapperReport | null, options: DjangoRunOptions, projectDir: string): DjangoVerdict {
   const output = outcome.output;
   const djangoVersion = report?.django?.[0];
-  if (outcome.timedOut) return { kind: 'could-not-run', reason: `makemigrations did not finish within ${Math.round((options.timeoutMs ?? 300_000) / 1000)} s`, output };
+  if (outcome.timedOut) return { kind: 'could-not-run', cause: 'timeout', reason: `makemigrations did not finish within ${Math.round((options.timeoutMs ?? 300_000) / 1000)} s`, output };
   if (!report?.django && outcome.exitCode !== 0) {
-    return { kind: 'could-not-run', reason: `${options.python} cannot import Django`, output };
+    return { kind: 'could-not-run', cause: 'no-django', reason: `${options.python} cannot import Django`, output };
   }
   switch (outcome.exitCode) {
     case 0:
@@ -144,14 +144,14 @@ function interpret(outcome: Outcome, report: WrapperReport | null, options: Djan
       }
       const conflict = /Conflicting migrations detected[^\n]*(?:\n[^\n]*makemigrations --merge[^\n]*)?/.exec(output);
       if (conflict) return { kind: 'conflicts', message: conflict[0].replace(/\s*\n\s*/g, ' '), djangoVersion };
-      return { kind: 'could-not-run', reason: `makemigrations failed (exit 1): ${lastMeaningfulLine(output)}`, output };
+      return { kind: 'could-not-run', cause: 'django-error', reason: `makemigrations failed (exit 1): ${lastMeaningfulLine(output)}`, output };
     }
     case CRASH_EXIT:
       return crashVerdict(report, options, output);
     case 2:
-      return { kind: 'could-not-run', reason: `makemigrations reported an error (exit 2): ${lastMeaningfulLine(output)}`, output };
+      return { kind: 'could-not-run', cause: 'django-error', reason: `makemigrations reported an error (exit 2): ${lastMeaningfulLine(output)}`, output };
     default:
-      return { kind: 'could-not-run', reason: `makemigrations exited with ${outcome.exitCode}: ${lastMeaningfulLine(output)}`, output };
+      return { kind: 'could-not-run', cause: 'django-error', reason: `makemigrations exited with ${outcome.exitCode}: ${lastMeaningfulLine(output)}`, output };
   }
 }
 
@@ -169,7 +169,23 @@ function crashVerdict(report: WrapperReport | null, options: DjangoRunOptions, o
       }
     }
   }
-  return { kind: 'could-not-run', reason: error ? `the project raised ${error.type}: ${error.message}` : 'Python crashed', output };
+  if (error && settingsFailed(error, options)) {
+    return { kind: 'could-not-run', cause: 'settings', reason: `the settings ${options.config.settingsModule ?? ''} do not import: ${error.type}: ${error.message}`.replace('  ', ' '), output };
+  }
+  return { kind: 'could-not-run', cause: 'project-error', reason: error ? `the project raised ${error.type}: ${error.message}` : 'Python crashed', output };
+}
+
+// The settings module itself is missing, raised, or Django says it is improperly configured.
+function settingsFailed(error: NonNullable<WrapperReport['error']>, options: DjangoRunOptions): boolean {
+  const module = options.config.settingsModule;
+  if (error.type === 'ImproperlyConfigured') return true;
+  if (module && error.module && (module === error.module || module.startsWith(`${error.module}.`))) return true;
+  // Raised while the settings module ran (a frame of the traceback is in it).
+  const settingsFile = options.config.settingsFile;
+  if (!settingsFile) return false;
+  const inSnapshot = path.join(options.snapshotDir, relativePath(options.repoRoot, settingsFile));
+  const settingsDir = path.basename(settingsFile) === '__init__.py' ? path.dirname(inSnapshot) : null;
+  return (error.files ?? []).some((file) => file === inSnapshot || (settingsDir !== null && file.startsWith(`${settingsDir}${path.sep}`)));
 }
 
 function wouldCreate(change: WrapperReport['changes'][number], options: DjangoRunOptions, projectDir: string): WouldCreateMigration {

@@ -1,5 +1,7 @@
 // Django's verdict on the staged state or on a commit: from the cache when the same Python files
-// were judged before with the same interpreter, else by running Django once on a snapshot.
+// were judged before with the same interpreter, else by running Django once on a snapshot. When the
+// chosen interpreter has no Django (and was not named explicitly), the others a teammate's machine
+// may have are tried before giving up; a tree without its settings module is not asked at all.
 import { createHash } from 'node:crypto';
 import { copyFile, mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -7,7 +9,9 @@ import { git } from '../git/run-git.js';
 import { listIndexEntries, listTreeEntries } from '../git/tree-entries.js';
 import { checkoutTreeSnapshot, stagedTreeId, stateDir } from '../git/tree-snapshot.js';
 import { isCacheableVerdict, type DjangoVerdict } from '../checks/django-verdict.js';
-import { currentPythonIdentity, recordPythonIdentity, resolveExecutable } from './python-identity.js';
+import { currentPythonIdentity, recordPythonIdentity } from './python-identity.js';
+import { EXPLICIT_PYTHON_SOURCES, resolveExecutable } from '../django/python-interpreter.js';
+import { readLocalState } from '../config/local-state.js';
 import { readCachedVerdict, verdictKey, writeCachedVerdict, type VerdictKeyInputs } from './verdict-cache.js';
 import type { HookContext } from './hook-context.js';
 
@@ -18,6 +22,13 @@ export interface VerdictResult {
   cached: boolean;
   /** Time spent in Django (0 on a cache hit). */
   djangoMs: number;
+  /** The interpreter asked and, when it had no Django, every other one tried. */
+  python: { path: string; source: string; tried?: string[] };
+}
+
+/** The interpreter and settings a verdict's problems name (djangoVerdictProblems' options). */
+export function verdictEnvironment(result: VerdictResult, context: HookContext): { python: VerdictResult['python']; settingsModule: string | null } {
+  return { python: result.python, settingsModule: context.config.settingsModule };
 }
 
 /** Django's verdict on a tree, cached by the Python files' blob ids, interpreter and settings. */
@@ -25,7 +36,9 @@ export async function djangoVerdictFor(context: HookContext, source: TreeSource)
   const { config, repository } = context;
   const state = stateDir(repository);
   const entries = source.kind === 'index' ? await listIndexEntries(repository) : await listTreeEntries(repository, source.rev);
-  const python = resolveExecutable(config.python.path);
+  let chosen: VerdictResult['python'] = { path: config.python.path, source: config.python.source };
+  if (!hasSettings(context, entries)) return { verdict: { kind: 'no-settings', settingsModule: config.settingsModule }, cached: false, djangoMs: 0, python: chosen };
+  let python = resolveExecutable(config.python.path);
   const appLabels = config.apps.map((app) => app.label);
   const extraFiles = await extraFileDigests(context);
   const keyInputs = (identity: VerdictKeyInputs['identity']): VerdictKeyInputs => ({
@@ -40,7 +53,7 @@ export async function djangoVerdictFor(context: HookContext, source: TreeSource)
   const identity = await currentPythonIdentity(state, python);
   if (identity) {
     const cached = await readCachedVerdict(state, verdictKey(keyInputs(identity)));
-    if (cached) return { verdict: cached, cached: true, djangoMs: 0 };
+    if (cached) return { verdict: cached, cached: true, djangoMs: 0, python: chosen };
   }
 
   const tree = source.kind === 'index' ? await stagedTreeId(repository) : (await git(repository.root, ['rev-parse', `${source.rev}^{tree}`])).trim();
@@ -51,15 +64,40 @@ export async function djangoVerdictFor(context: HookContext, source: TreeSource)
       await copyFile(path.join(repository.root, file.path), path.join(snapshot.dir, file.path));
     }
     const { runDjangoVerdict } = await import('./django-verdict-runner.js');
-    const run = await runDjangoVerdict({ config, python, snapshotDir: snapshot.dir, repoRoot: repository.root, appLabels });
+    let run = await runDjangoVerdict({ config, python, snapshotDir: snapshot.dir, repoRoot: repository.root, appLabels });
+    const noDjango = run.verdict.kind === 'could-not-run' && (run.verdict.cause === 'no-python' || run.verdict.cause === 'no-django');
+    if (noDjango && !EXPLICIT_PYTHON_SOURCES.includes(config.python.source)) {
+      const { discoverDjangoPython, describeAttempts } = await import('../django/python-discovery.js');
+      const discovery = discoverDjangoPython({
+        recorded: readLocalState(config.repoRoot).python,
+        repoRoot: config.repoRoot,
+        projectRoot: config.projectRoot,
+        env: process.env,
+        known: [{ ...chosen, outcome: run.verdict.kind === 'could-not-run' && run.verdict.cause === 'no-python' ? 'cannot start' : 'no Django' }],
+      });
+      chosen = { ...chosen, tried: describeAttempts(discovery.tried) };
+      if (discovery.found) {
+        python = resolveExecutable(discovery.found.executable ?? discovery.found.path);
+        chosen = { path: python, source: discovery.found.source, tried: chosen.tried };
+        run = await runDjangoVerdict({ config, python, snapshotDir: snapshot.dir, repoRoot: repository.root, appLabels });
+      }
+    }
     if (run.django && isCacheableVerdict(run.verdict)) {
       const recorded = await recordPythonIdentity(state, python, run.django.file, run.django.version);
       if (recorded) await writeCachedVerdict(state, verdictKey(keyInputs(recorded)), run.verdict);
     }
-    return { verdict: run.verdict, cached: false, djangoMs: run.durationMs };
+    return { verdict: run.verdict, cached: false, djangoMs: run.durationMs, python: chosen };
   } finally {
     await snapshot.release();
   }
+}
+
+// Whether the tree holds the settings module (a file, or a package directory): without it the tree
+// is not a Django project yet, and there is nothing to ask Django.
+function hasSettings(context: HookContext, entries: ReadonlyArray<{ path: string }>): boolean {
+  const [settings] = context.project.settings;
+  if (!context.config.settingsModule || !settings) return false;
+  return entries.some((entry) => entry.path === settings || entry.path.startsWith(`${settings}/`));
 }
 
 // Untracked files the settings need (hooks.snapshotFiles, e.g. ".env"), with a digest for the key.

@@ -11,7 +11,7 @@ import { knowsAppsOf, readContextCache } from './context-cache.js';
 import { openRepository } from '../git/repository.js';
 import { listStagedChanges } from '../git/file-changes.js';
 import { printProblems } from './report.js';
-import { describeVerdictSource } from './verdict-summary.js';
+import { verdictSummary } from './verdict-summary.js';
 
 /** Runs the staged checks; 0 lets the commit through, 1 blocks it. */
 export async function runPreCommit(options: { cwd: string; configPath?: string }, hookName: string): Promise<number> {
@@ -27,9 +27,9 @@ export async function runPreCommit(options: { cwd: string; configPath?: string }
   if (analysis.nothingToCheck) return 0;
   const problems = [...analysis.problems];
   if (context.config.raw.linear && blocking(problems).length === 0) problems.push(...(await keepMaxMigrationFiles(context, analysis)));
-  printProblems(problems, { action: hookName === 'pre-merge-commit' ? 'merge' : 'commit', bypass: 'git commit --no-verify' });
+  printProblems(problems, { action: hookName === 'pre-merge-commit' ? 'merge' : 'commit', bypass: 'git commit --no-verify   (HUSKY=0 skips every hook in a shell)' });
   if (blocking(problems).length) return 1;
-  if (analysis.verdict) process.stderr.write(`${errorStyle.dim(`migration-guard: models and migrations agree (${describeVerdictSource(analysis.verdict)}).`)}\n`);
+  process.stderr.write(`${errorStyle.dim(`migration-guard: ${verdictSummary(analysis.verdict, analysis.checkedWithoutDjango)}.`)}\n`);
   return 0;
 }
 

@@ -7,6 +7,8 @@ import { errorStyle } from '../ui/style.js';
 import { loadHookContext, type HookContext } from './hook-context.js';
 import { analyzeRange } from './range-analysis.js';
 import { printProblems } from './report.js';
+import type { VerdictResult } from './django-verdict.js';
+import { describeVerdictSource, verdictSummary } from './verdict-summary.js';
 
 /** Runs the push checks; 0 lets the push through, 1 stops it. `args` are git's: remote name and URL. */
 export async function runPrePush(options: { cwd: string; configPath?: string }, args: string[], input?: string): Promise<number> {
@@ -20,6 +22,7 @@ export async function runPrePush(options: { cwd: string; configPath?: string }, 
   const target = await remoteDefaultBranch(context.repository, remoteName);
   const problems: Problem[] = [];
   let checked = 0;
+  const verdicts: VerdictResult[] = [];
   for (const ref of pushed) {
     const analysis = await analyzeRange(context, {
       tip: ref.localCommit,
@@ -29,11 +32,12 @@ export async function runPrePush(options: { cwd: string; configPath?: string }, 
       label: `${shortRef(ref.localRef)} → ${remoteName}/${shortRef(ref.remoteRef)}`,
     });
     if (!analysis.nothingToCheck) checked++;
+    if (analysis.verdict) verdicts.push(analysis.verdict);
     for (const problem of analysis.problems) if (!problems.some((known) => sameProblem(known, problem))) problems.push(problem);
   }
   printProblems(problems, { action: 'push', bypass: 'git push --no-verify' });
   if (blocking(problems).length) return 1;
-  if (checked > 0 && problems.length === 0) process.stderr.write(`${errorStyle.dim('migration-guard: pushed migrations and models agree.')}\n`);
+  if (checked > 0 && blocking(problems).length === 0) process.stderr.write(`${errorStyle.dim(`migration-guard: ${pushSummary(verdicts)}.`)}\n`);
   return 0;
 }
 
@@ -42,6 +46,15 @@ async function excludeArgs(context: HookContext, ref: PushedRef, remote: string)
   // The remote's current commit, when we have it, is shared even if no tracking branch points at it.
   if (!ref.creation && (await resolveCommit(context.repository, ref.remoteCommit))) exclude.push(ref.remoteCommit);
   return exclude;
+}
+
+// "agree" only when Django said so for every pushed tip it was asked about.
+function pushSummary(verdicts: readonly VerdictResult[]): string {
+  const checked = 'edits to shipped migrations, conflicting leaves, duplicate numbers and conflicts with the target branch';
+  const notAgreeing = verdicts.find((result) => result.verdict.kind !== 'in-sync');
+  if (verdicts.length === 0) return `pushed commits checked (${checked}); Django was not needed`;
+  if (notAgreeing) return verdictSummary(notAgreeing, checked);
+  return `pushed migrations and models agree (${verdicts.map(describeVerdictSource).join('; ')})`;
 }
 
 function shortRef(ref: string): string {

@@ -1,7 +1,7 @@
 // Which Python and which Django a verdict came from, checked with a few stat() calls instead of
 // starting Python: part of the verdict cache key.
 import { createHash } from 'node:crypto';
-import { existsSync, realpathSync, statSync } from 'node:fs';
+import { realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { readJsonFile, writeJsonFileAtomically } from '../fs/json-file.js';
 
@@ -11,17 +11,6 @@ export interface PythonIdentity {
   binary: { realpath: string; mtimeMs: number; size: number };
   /** django/__init__.py as that Python imports it: a Django upgrade rewrites it. */
   django: { file: string; mtimeMs: number; size: number; version: string };
-}
-
-/** Absolute path of an executable named without a slash, looked up on PATH; as given otherwise. */
-export function resolveExecutable(command: string, env: NodeJS.ProcessEnv = process.env): string {
-  if (command.includes('/')) return path.resolve(command);
-  for (const dir of (env.PATH ?? '').split(path.delimiter)) {
-    if (!dir) continue;
-    const candidate = path.join(dir, command);
-    if (existsSync(candidate)) return candidate;
-  }
-  return command;
 }
 
 function identityFile(stateDir: string, python: string): string {

@@ -1,21 +1,24 @@
 // Checks for commits about to be shared (pre-push) or under review (`check --range`): Django's verdict
 // on the tip, no shipped migration edited or deleted, no conflict with the branch they merge into.
 import { listCommitChanges, type FileChange } from '../git/file-changes.js';
-import { findPublishedPaths } from '../git/remote-refs.js';
+import { findPublishedPaths, listRemoteTrackingRefs } from '../git/remote-refs.js';
 import { existingObjects, type TreeEntry } from '../git/tree-entries.js';
 import { runGit } from '../git/run-git.js';
 import { MigrationGraph } from '../django/migration-graph.js';
 import type { ParsedMigration } from '../django/migration-types.js';
 import { buildProjectGraph } from '../django/project-migrations.js';
 import { affectsDjangoVerdict, appsWithMigrationChanges, migrationOf, migrationPathOf } from '../checks/project-paths.js';
-import { findPublishedMigrationChanges, modifiedOrDeletedMigrations, publishedChangeProblems } from '../checks/published-migrations.js';
+import { findPublishedMigrationChanges, modifiedOrDeletedMigrations } from '../checks/published-migrations.js';
 import { mergeConflictProblems, migrationGraphProblems, migrationIds } from '../checks/migration-graph-problems.js';
 import { djangoVerdictProblems } from '../checks/django-verdict.js';
 import { mysqlMigrationWarnings } from '../checks/mysql-warnings.js';
 import type { Problem } from '../checks/problem.js';
-import { djangoVerdictFor, type VerdictResult } from './django-verdict.js';
+import { djangoVerdictFor, verdictEnvironment, type VerdictResult } from './django-verdict.js';
 import { listMigrationEntries, parseMigrationEntries } from './migrations-in-tree.js';
 import type { HookContext } from './hook-context.js';
+import { djangoMigrationReader } from './django-migration-fallback.js';
+import { withFormerApps } from './former-apps.js';
+import { publishedChangeFindings } from './published-changes.js';
 
 export interface RangeOptions {
   /** The commit being pushed or reviewed. */
@@ -51,13 +54,16 @@ export async function analyzeRange(context: HookContext, options: RangeOptions):
   // branch may carry a migration pushed earlier, before the target got one of its own.
   const mergeConflicts = options.mergeTarget ? await conflictsWithTarget(context, options.tip, tipEntries, options.mergeTarget, pathOf, `at ${options.label}`) : [];
   if (!changes.some((change) => affectsDjangoVerdict(change.path, project))) {
-    return { problems: mergeConflicts, nothingToCheck: mergeConflicts.length ? undefined : `${options.label}: no commit touches Python in a guarded app or the settings` };
+    // Deleting an app (or its migrations/ package) wholesale touches no guarded app of the tip.
+    const shipped = await shippedChanges(context, changes, options);
+    const problems = [...mergeConflicts, ...shipped];
+    return { problems, nothingToCheck: problems.length ? undefined : `${options.label}: no commit touches Python in a guarded app or the settings` };
   }
   const changedApps = appsWithMigrationChanges(changes, project);
   const [verdict, shipped, tipMigrations] = await Promise.all([
     djangoVerdictFor(context, tipSource),
     shippedChanges(context, changes, options),
-    (changedApps.length ? tipEntries() : Promise.resolve([])).then((entries) => parseMigrationEntries(repository, project, entries)),
+    (changedApps.length ? tipEntries() : Promise.resolve([])).then((entries) => parseMigrationEntries(repository, project, entries, djangoMigrationReader(context))),
   ]);
 
   const problems: Problem[] = [];
@@ -68,6 +74,7 @@ export async function analyzeRange(context: HookContext, options: RangeOptions):
       changedApps: changedApps.map((app) => app.label),
       untrackedByApp: new Map(),
       failClosed: config.raw.hooks.failClosed,
+    ...verdictEnvironment(verdict, context),
       checkedWithoutDjango: 'edits to shipped migrations, conflicting leaves, duplicate numbers and conflicts with the target branch',
     }),
   );
@@ -105,8 +112,8 @@ async function conflictsWithTarget(context: HookContext, tip: string, tipEntries
   if (diverged.length === 0) return [];
   const inApps = (entry: { path: string }) => diverged.some((app) => migrationOf(entry.path, project)?.app === app.label);
   const [mine, others] = await Promise.all([
-    parseMigrationEntries(repository, project, ours.filter(inApps)),
-    parseMigrationEntries(repository, project, theirs.filter(inApps)),
+    parseMigrationEntries(repository, project, ours.filter(inApps), djangoMigrationReader(context)),
+    parseMigrationEntries(repository, project, theirs.filter(inApps), djangoMigrationReader(context)),
   ]);
   const readable = new Set(diverged.map((app) => app.label).filter((label) => !mine.unreadableApps.has(label) && !others.unreadableApps.has(label)));
   const union = new MigrationGraph(unionByKey(mine.migrations, others.migrations), { apps: diverged.map((app) => app.label), settings: { AUTH_USER_MODEL: config.authUserModel } });
@@ -118,8 +125,12 @@ async function conflictsWithTarget(context: HookContext, tip: string, tipEntries
   });
 }
 
+// Shipped migrations edited or deleted in the range, in the apps guarded at the tip or where they
+// are shipped (an app or migrations/ package deleted wholesale included); squash-lifecycle steps pass with a note.
 async function shippedChanges(context: HookContext, changes: readonly FileChange[], options: RangeOptions): Promise<Problem[]> {
-  const { repository, project } = context;
+  const { repository } = context;
+  const shippedRevs = async () => (options.shipped.kind === 'remote' ? listRemoteTrackingRefs(repository, options.shipped.remote) : [options.shipped.rev]);
+  const project = await withFormerApps(repository, context.project, changes, shippedRevs);
   const candidates = [...new Set(modifiedOrDeletedMigrations(changes, project))];
   if (candidates.length === 0) return [];
   let shipped: Map<string, string>;
@@ -133,7 +144,7 @@ async function shippedChanges(context: HookContext, changes: readonly FileChange
   // One problem per file, for its last change in the range.
   const lastChange = new Map<string, FileChange>();
   for (const change of changes) if (candidates.includes(change.path) && !lastChange.has(change.path)) lastChange.set(change.path, change);
-  return publishedChangeProblems(findPublishedMigrationChanges([...lastChange.values()], shipped, project), 'others may have applied it');
+  return publishedChangeFindings(repository, project, findPublishedMigrationChanges([...lastChange.values()], shipped, project), { kind: 'commit', rev: options.tip });
 }
 
 function unionByKey(ours: readonly ParsedMigration[], theirs: readonly ParsedMigration[]): ParsedMigration[] {

@@ -2,20 +2,24 @@
 import type { FileChange } from '../git/file-changes.js';
 import { listStagedChanges, listUntrackedFiles } from '../git/file-changes.js';
 import { mergeHeads } from '../git/merge-state.js';
-import { findPublishedPaths } from '../git/remote-refs.js';
+import { findPublishedPaths, listRemoteTrackingRefs } from '../git/remote-refs.js';
+import { resolveCommit } from '../git/repository.js';
 import { listIndexEntries, listTreeEntries } from '../git/tree-entries.js';
 import { MigrationGraph } from '../django/migration-graph.js';
 import { affectsDjangoVerdict, appOf, appsWithMigrationChanges, migrationPathOf, type AppPaths } from '../checks/project-paths.js';
 import { findUntrackedMigrations, untrackedMigrationProblem } from '../checks/untracked-migrations.js';
-import { findPublishedMigrationChanges, modifiedOrDeletedMigrations, publishedChangeProblems } from '../checks/published-migrations.js';
+import { findPublishedMigrationChanges, modifiedOrDeletedMigrations } from '../checks/published-migrations.js';
 import { migrationGraphProblems } from '../checks/migration-graph-problems.js';
 import { djangoVerdictProblems } from '../checks/django-verdict.js';
 import { mysqlMigrationWarnings } from '../checks/mysql-warnings.js';
 import type { Problem } from '../checks/problem.js';
 import type { ParsedMigration } from '../django/migration-types.js';
-import { djangoVerdictFor, type VerdictResult } from './django-verdict.js';
+import { djangoVerdictFor, verdictEnvironment, type VerdictResult } from './django-verdict.js';
 import { loadTreeMigrations, type TreeMigrations } from './migrations-in-tree.js';
 import type { HookContext } from './hook-context.js';
+import { djangoMigrationReader } from './django-migration-fallback.js';
+import { withFormerApps } from './former-apps.js';
+import { publishedChangeFindings } from './published-changes.js';
 
 export interface StagedAnalysis {
   problems: Problem[];
@@ -27,6 +31,8 @@ export interface StagedAnalysis {
   /** The staged migration graph of the apps with staged migration changes (and the guarded apps they depend on). */
   stagedGraph: MigrationGraph | null;
   changedMigrationApps: AppPaths[];
+  /** The checks made without Django, for the summary line. */
+  checkedWithoutDjango: string;
 }
 
 export interface StagedAnalysisOptions {
@@ -35,19 +41,30 @@ export interface StagedAnalysisOptions {
   staged?: FileChange[];
 }
 
+const CHECKED_WITHOUT_DJANGO = 'untracked migrations, edits to published migrations, conflicting leaves and duplicate numbers';
+
 /** Checks the staged state: Django's verdict, untracked and published migrations, the graph. */
 export async function analyzeStaged(context: HookContext, options: StagedAnalysisOptions): Promise<StagedAnalysis> {
   const { repository, project, config } = context;
   const staged = options.staged ?? (await listStagedChanges(repository));
   const relevant = staged.filter((change) => affectsDjangoVerdict(change.path, project));
-  const empty: StagedAnalysis = { problems: [], newMigrations: [], stagedGraph: null, changedMigrationApps: [] };
-  if (relevant.length === 0) return { ...empty, nothingToCheck: 'no staged Python file is in a guarded app or the settings' };
+  const empty: StagedAnalysis = { problems: [], newMigrations: [], stagedGraph: null, changedMigrationApps: [], checkedWithoutDjango: CHECKED_WITHOUT_DJANGO };
+  // An untracked migration blocks every commit, and published migrations of apps deleted from the
+  // tree are still published: both are looked at even when no guarded Python is staged.
+  const untrackedFound = listUntrackedFiles(repository, project.apps.map((app) => app.migrationsDir)).then((files) => findUntrackedMigrations(files, project));
+  const publishedFound = publishedChanges(context, staged);
+  if (relevant.length === 0) {
+    const [untracked, published] = await Promise.all([untrackedFound, publishedFound]);
+    const problems = [untrackedMigrationProblem(untracked), ...published].filter((problem): problem is Problem => problem !== null);
+    if (problems.length === 0) return { ...empty, nothingToCheck: 'no staged Python file is in a guarded app or the settings' };
+    return { ...empty, problems };
+  }
 
   const changedMigrationApps = appsWithMigrationChanges(staged, project);
   const [verdict, untracked, published, graph] = await Promise.all([
     djangoVerdictFor(context, { kind: 'index' }),
-    listUntrackedFiles(repository, project.apps.map((app) => app.migrationsDir)).then((files) => findUntrackedMigrations(files, project)),
-    publishedChanges(context, staged),
+    untrackedFound,
+    publishedFound,
     stagedGraph(context, changedMigrationApps),
   ]);
 
@@ -60,7 +77,8 @@ export async function analyzeStaged(context: HookContext, options: StagedAnalysi
     changedApps,
     untrackedByApp,
     failClosed: config.raw.hooks.failClosed,
-    checkedWithoutDjango: 'untracked migrations, edits to published migrations, conflicting leaves and duplicate numbers',
+    ...verdictEnvironment(verdict, context),
+    checkedWithoutDjango: CHECKED_WITHOUT_DJANGO,
   });
   // The graph names the conflicting files; Django's own conflict message would only repeat it.
   const graphFoundConflicts = graph?.problems.some((problem) => problem.code === 'conflicting-leaves') ?? false;
@@ -78,16 +96,22 @@ export async function analyzeStaged(context: HookContext, options: StagedAnalysi
       problems.push(...mysqlMigrationWarnings(newMigrations, { pathOf: (migration) => migration.file, block: config.raw.hooks.mysqlWarningsBlock }));
     }
   }
-  return { problems, verdict, newMigrations, stagedGraph: graph?.graph ?? null, changedMigrationApps };
+  return { problems, verdict, newMigrations, stagedGraph: graph?.graph ?? null, changedMigrationApps, checkedWithoutDjango: CHECKED_WITHOUT_DJANGO };
 }
 
-// Staged edits/deletions of migrations that a remote-tracking branch has. During a merge, a change
-// that only takes the other side's version is theirs, not an edit made here.
+// Staged edits/deletions of migrations that a remote-tracking branch has, in the apps guarded in the
+// staged tree, the parent commit(s) or on the remote-tracking tips. During a merge, a change that
+// only takes the other side's version is theirs, not an edit made here.
 async function publishedChanges(context: HookContext, staged: readonly FileChange[]): Promise<Problem[]> {
-  const { repository, project } = context;
+  const { repository } = context;
+  const heads = await mergeHeads(repository);
+  const project = await withFormerApps(repository, context.project, staged, async () => [
+    ...((await resolveCommit(repository, 'HEAD')) ? ['HEAD'] : []),
+    ...heads,
+    ...(await listRemoteTrackingRefs(repository)),
+  ]);
   let candidates = modifiedOrDeletedMigrations(staged, project);
   if (candidates.length === 0) return [];
-  const heads = await mergeHeads(repository);
   if (heads.length) {
     const index = new Map((await listIndexEntries(repository, candidates)).map((entry) => [entry.path, entry.object]));
     const theirs = new Set<string>();
@@ -103,14 +127,14 @@ async function publishedChanges(context: HookContext, staged: readonly FileChang
     candidates = candidates.filter((file) => !theirs.has(file));
   }
   const published = await findPublishedPaths(repository, candidates);
-  return publishedChangeProblems(findPublishedMigrationChanges(staged, published, project), 'others may have applied it');
+  return publishedChangeFindings(repository, project, findPublishedMigrationChanges(staged, published, project), { kind: 'index' });
 }
 
 // The staged migration graph of the apps whose migrations changed, plus the guarded apps they depend on.
 async function stagedGraph(context: HookContext, apps: AppPaths[]): Promise<{ loaded: TreeMigrations; graph: MigrationGraph; problems: Problem[] } | null> {
   if (apps.length === 0) return null;
   const { repository, project, config } = context;
-  const loaded = await loadTreeMigrations(repository, project, { kind: 'index' }, apps);
+  const loaded = await loadTreeMigrations(repository, project, { kind: 'index' }, apps, djangoMigrationReader(context));
   const labels = new Set(apps.map((app) => app.label));
   const dependencyApps = new Set<string>();
   for (const migration of loaded.migrations) {
@@ -119,7 +143,7 @@ async function stagedGraph(context: HookContext, apps: AppPaths[]): Promise<{ lo
     }
   }
   const extraApps = project.apps.filter((app) => dependencyApps.has(app.label));
-  const extra = extraApps.length ? await loadTreeMigrations(repository, project, { kind: 'index' }, extraApps) : null;
+  const extra = extraApps.length ? await loadTreeMigrations(repository, project, { kind: 'index' }, extraApps, djangoMigrationReader(context)) : null;
   const all = extra ? [...loaded.migrations, ...extra.migrations] : loaded.migrations;
   const graph = new MigrationGraph(all, {
     apps: [...labels, ...extraApps.map((app) => app.label)],

@@ -46,6 +46,16 @@ describe('mysqlMigrationWarnings', () => {
     expect(problems[1]!.fix).toContain('null=True');
   });
 
+  test("no NOT NULL warning where Django's SQL carries a default: blank=True text fields, auto_now; still for blank=True integers", () => {
+    const problems = warn(
+      migration('0010_blank_char', "        migrations.AddField(model_name='item', name='note', field=models.CharField(blank=True, max_length=20)),"),
+      migration('0011_blank_text', "        migrations.AddField(model_name='item', name='body', field=models.TextField(blank=True)),"),
+      migration('0012_auto_now', "        migrations.AddField(model_name='item', name='seen', field=models.DateTimeField(auto_now_add=True)),"),
+      migration('0013_blank_int', "        migrations.AddField(model_name='item', name='rank', field=models.IntegerField(blank=True)),"),
+    );
+    expect(problems.map((p) => p.files[0])).toEqual(['shop/migrations/0013_blank_int.py']);
+  });
+
   test('block: true turns the warnings into blocking problems', () => {
     const [problem] = mysqlMigrationWarnings([migration('0009_alter', "        migrations.AlterField(model_name='item', name='code', field=models.CharField(max_length=9)),")], { pathOf: (m) => m.file, block: true });
     expect(problem!.severity).toBe('block');

@@ -75,7 +75,7 @@ describe('project paths', () => {
 });
 
 describe('djangoVerdictProblems', () => {
-  const options = { where: 'staged', changedApps: ['catalog'], untrackedByApp: new Map<string, string[]>(), failClosed: false, checkedWithoutDjango: 'the rest' };
+  const options = { where: 'staged', changedApps: ['catalog'], untrackedByApp: new Map<string, string[]>(), failClosed: true, checkedWithoutDjango: 'the rest', python: { path: 'python3', source: 'default (python3 on PATH)', tried: ['.venv/bin/python (absent)'] }, settingsModule: 'shop.settings' };
 
   test('out of sync: one problem per app with what Django would write', () => {
     const problems = djangoVerdictProblems(
@@ -87,10 +87,23 @@ describe('djangoVerdictProblems', () => {
     expect(problems[0]!.fix).toBe('python manage.py makemigrations catalog   then: git add src/catalog/migrations/');
   });
 
-  test('could not run: a warning by default, blocking when failing closed', () => {
-    const verdict = { kind: 'could-not-run' as const, reason: 'no Django', output: 'Traceback\nImportError: No module named django' };
-    expect(djangoVerdictProblems(verdict, options)[0]!.severity).toBe('warn');
-    expect(djangoVerdictProblems(verdict, { ...options, failClosed: true })[0]!.severity).toBe('block');
-    expect(djangoVerdictProblems(verdict, options)[0]!.details).toContain('Checked without Django: the rest.');
+  test('could not run: blocking by default, a warning only with failClosed false', () => {
+    const verdict = { kind: 'could-not-run' as const, cause: 'no-django' as const, reason: 'no Django', output: 'Traceback\nImportError: No module named django' };
+    expect(djangoVerdictProblems(verdict, options)[0]!.severity).toBe('block');
+    expect(djangoVerdictProblems(verdict, { ...options, failClosed: false })[0]!.severity).toBe('warn');
+    const [problem] = djangoVerdictProblems(verdict, options);
+    expect(problem!.details).toContain('Checked without Django: the rest.');
+    expect(problem!.details).toContain('  .venv/bin/python (absent)');
+    expect(problem!.fix).toContain('npx migration-guard install --python');
+  });
+
+  test('could not run because the settings do not import: the fix names the settings module', () => {
+    const verdict = { kind: 'could-not-run' as const, cause: 'settings' as const, reason: 'the settings do not import', output: '' };
+    const [problem] = djangoVerdictProblems(verdict, { ...options, settingsModule: null });
+    expect(problem!.fix).toContain('export DJANGO_SETTINGS_MODULE=');
+  });
+
+  test('no settings module in the tree: nothing to block', () => {
+    expect(djangoVerdictProblems({ kind: 'no-settings', settingsModule: null }, options)).toEqual([]);
   });
 });

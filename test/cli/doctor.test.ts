@@ -50,9 +50,19 @@ describe('migration-guard doctor', () => {
     const config = JSON.parse(await repo.git('show', 'HEAD:migration-guard.config.json')) as Record<string, unknown>;
     await writeFile(configFile, JSON.stringify({ ...config, python: '/nonexistent/venv/bin/python' }));
     try {
-      const { exitCode, outcomes } = await doctor();
+      // python3 on PATH without Django (site-packages off), as on a machine without the project's venv.
+      const bin = path.join(repo.dir, '.no-django-bin');
+      await mkdir(bin, { recursive: true });
+      await writeFile(path.join(bin, 'python3'), '#!/bin/sh\nexec /usr/bin/python3 -S "$@"\n', { mode: 0o755 });
+      const { exitCode, outcomes } = await doctor({ ...db.env, PATH: `${bin}:${process.env.PATH}` });
       expect(exitCode).toBe(1);
-      expect(byName(outcomes, 'python and django')).toMatchObject({ state: 'fail', detail: '/nonexistent/venv/bin/python does not exist', fix: expect.stringContaining('venv') });
+      const python = byName(outcomes, 'python and django');
+      expect(python).toMatchObject({ state: 'fail', fix: expect.stringContaining('migration-guard install --python') });
+      expect(python.detail).toContain('/nonexistent/venv/bin/python does not exist');
+      // What it tried, the way the hooks look for an interpreter.
+      expect(python.detail).toContain('tried: config "python": /nonexistent/venv/bin/python (no Django)');
+      expect(python.detail).toMatch(/\.venv\/bin\/python: \S+ \(absent\)/);
+      expect(python.detail).toContain('python3 on PATH: python3 (no Django)');
       expect(byName(outcomes, 'settings').state).toBe('skipped');
     } finally {
       await writeFile(configFile, JSON.stringify(config, null, 2));

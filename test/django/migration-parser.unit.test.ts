@@ -324,12 +324,73 @@ describe('parseMigrationSource operations', () => {
   });
 });
 
+describe('parseMigrationSource on values read through names, "+" and if/else', () => {
+  const op = (field: string) => `migrations.AddField(model_name='item', name='${field}', field=models.IntegerField(default=0))`;
+
+  it('reads a parenthesised concatenation of lists', () => {
+    const migration = parse(py('class Migration(migrations.Migration):', '    operations = (', `        [${op('a')}]`, `        + [${op('b')}, ${op('c')}]`, '    )'));
+    expect(migration.operations.map((operation) => `${operation.type} ${operation.field}`)).toEqual(['AddField a', 'AddField b', 'AddField c']);
+  });
+
+  it('reads names bound to literals earlier in the module or the class', () => {
+    const migration = parse(
+      py(
+        'from django.db import migrations, models',
+        `BASE = [('shop', '0001_initial')]`,
+        `ops = [${op('a')}]`,
+        '',
+        'class Migration(migrations.Migration):',
+        "    dependencies = BASE + [('auth', '0012_alter_user_first_name_max_length')]",
+        `    more = (${op('b')},)`,
+        '    operations = ops + more',
+      ),
+    );
+    expect(migration.dependencies).toEqual([{ kind: 'migration', app: 'shop', name: '0001_initial' }, { kind: 'migration', app: 'auth', name: '0012_alter_user_first_name_max_length' }]);
+    expect(migration.operations.map((operation) => operation.field)).toEqual(['a', 'b']);
+  });
+
+  it('a tuple of operations is still a tuple, and a name bound to an operation is an Unknown element', () => {
+    const migration = parse(py(`common = ${op('a')}`, 'class Migration(migrations.Migration):', `    operations = (common, ${op('b')})`));
+    expect(migration.operations.map((operation) => operation.type)).toEqual(['Unknown', 'AddField']);
+  });
+
+  it('reads `class Migration` inside an if/else whose branches agree (and a single conditional one)', () => {
+    const branch = (indent: string) => [`${indent}class Migration(migrations.Migration):`, `${indent}    dependencies = [('shop', '0001_initial')]`, `${indent}    operations = []`];
+    const agreeing = parse(py('import sys', 'if sys.version_info >= (3, 8):', ...branch('    '), 'else:', ...branch('    ')));
+    expect(agreeing.dependencies).toEqual([{ kind: 'migration', app: 'shop', name: '0001_initial' }]);
+    const single = parse(py('try:', '    import shop_extras', 'except ImportError:', '    pass', 'if True:', ...branch('    ')));
+    expect(single.dependencies).toHaveLength(1);
+  });
+
+  it('branches that differ need Python: the error says so and names the line', () => {
+    const error = parseError(
+      py(
+        'try:',
+        '    import shop_extras',
+        '    class Migration(migrations.Migration):',
+        "        dependencies = [('shop', '0001_initial'), ('shop_extras', '0001_initial')]",
+        'except ImportError:',
+        '    class Migration(migrations.Migration):',
+        "        dependencies = [('shop', '0001_initial')]",
+      ),
+    );
+    expect(error.needsPython).toBe(true);
+    expect(error.line).toBe(3);
+    expect(error.reason).toMatch(/only Python can tell/);
+  });
+
+  it('a name bound to itself is an error, not a hang', () => {
+    expect(parseError(py('ops = ops + []', 'class Migration(migrations.Migration):', '    operations = ops')).reason).toMatch(/more than 20 names/);
+  });
+});
+
 describe('parseMigrationSource errors', () => {
   it('reports a file without class Migration', () => {
     const error = parseError(py('from django.db import migrations', '', 'class Other(migrations.Migration):', '    pass'));
     expect(error.file).toBe('/repo/shop/migrations/0002_change.py');
     expect(error.line).toBe(1);
-    expect(error.message).toBe('/repo/shop/migrations/0002_change.py:1: no top-level `class Migration` found');
+    expect(error.message).toBe('Cannot read the migration /repo/shop/migrations/0002_change.py, line 1: no top-level `class Migration` found.');
+    expect(error.fix).toContain('py_compile');
   });
 
   it('reports an unterminated string at the line it starts', () => {
@@ -351,7 +412,7 @@ describe('parseMigrationSource errors', () => {
     expect(computed.line).toBe(3);
     expect(computed.reason).toMatch(/`dependencies` must be a literal list/);
     const added = parseError(py('class Migration(migrations.Migration):', "    dependencies = [('a', '0001')] + EXTRA"));
-    expect(added.reason).toMatch(/must be a plain literal/);
+    expect(added.reason).toMatch(/or a name bound to one earlier in the module\); EXTRA is not/);
     expect(parseError(py('class Migration(migrations.Migration):', "    dependencies = [('a',)]")).reason).toMatch(/pair/);
     expect(parseError(py('class Migration(migrations.Migration):', '    dependencies = [make_dependency()]')).reason).toMatch(/pair/);
     expect(parseError(py('class Migration(migrations.Migration):', "    replaces = [(APP, '0001')]")).reason).toMatch(/pair of two strings/);

@@ -139,34 +139,35 @@ describe('pre-commit', () => {
     expect(result.output).not.toContain('migration-guard');
   });
 
-  test('without a working Python: warns and checks what it can; failClosed blocks', async () => {
+  test('without a working Python: blocked by default (fail closed); failClosed false warns and checks what it can', async () => {
     await freshBranch('no-python');
     const noPython = { MIGRATION_GUARD_PYTHON: '/nonexistent/venv/bin/python' };
     await repo.addProductField('width = models.IntegerField(default=0)');
     await repo.gitOk('add', 'catalog/models.py');
-    const open = await repo.git(['commit', '-m', 'width'], { env: noPython });
-    expect(open.output).toContain('Could not ask Django whether models and migrations agree: cannot start /nonexistent/venv/bin/python');
-    expect(open.output).toContain('Checked without Django: untracked migrations, edits to published migrations');
-    expect(open.exitCode).toBe(0);
+    const closed = await repo.git(['commit', '-m', 'width'], { env: noPython });
+    expect(closed.exitCode).toBe(1);
+    expect(closed.output).toContain('commit blocked');
+    expect(closed.output).toContain('Could not ask Django whether models and migrations agree: cannot start /nonexistent/venv/bin/python');
+    expect(closed.output).toContain('Checked without Django: untracked migrations, edits to published migrations');
+    expect(closed.output).toContain('npx migration-guard install --python');
 
-    // What was checked without Django still blocks.
-    await repo.write('catalog/migrations/0005_stray.py', 'from django.db import migrations\n\n\nclass Migration(migrations.Migration):\n    dependencies = [("catalog", "0004_tags_and_sku")]\n    operations = []\n');
-    await repo.addProductField('height = models.IntegerField(default=0)');
-    await repo.gitOk('add', 'catalog/models.py');
-    const untracked = await repo.git(['commit', '-m', 'height'], { env: noPython });
-    expect(untracked.exitCode).not.toBe(0);
-    expect(untracked.output).toContain('git add catalog/migrations/0005_stray.py');
-    await repo.gitOk('clean', '-q', '-f', '--', 'catalog/migrations');
-
-    // failClosed (the CI setting): Django's silence blocks.
+    // The opt-out: a warning, and what was checked without Django still blocks.
     const configFile = 'migration-guard.config.json';
     const config = await repo.read(configFile);
-    await repo.write(configFile, JSON.stringify({ ...JSON.parse(config), hooks: { failClosed: true } }, null, 2));
+    await repo.write(configFile, JSON.stringify({ ...JSON.parse(config), hooks: { failClosed: false } }, null, 2));
     try {
-      const closed = await repo.git(['commit', '-m', 'height'], { env: noPython });
-      expect(closed.exitCode).not.toBe(0);
-      expect(closed.output).toContain('Could not ask Django');
-      expect(closed.output).toContain('commit blocked');
+      const open = await repo.git(['commit', '-m', 'width'], { env: noPython });
+      expect(open.output).toContain('Could not ask Django whether models and migrations agree');
+      expect(open.output).toContain('Django was NOT asked');
+      expect(open.exitCode).toBe(0);
+
+      await repo.write('catalog/migrations/0005_stray.py', 'from django.db import migrations\n\n\nclass Migration(migrations.Migration):\n    dependencies = [("catalog", "0004_tags_and_sku")]\n    operations = []\n');
+      await repo.addProductField('height = models.IntegerField(default=0)');
+      await repo.gitOk('add', 'catalog/models.py');
+      const untracked = await repo.git(['commit', '-m', 'height'], { env: noPython });
+      expect(untracked.exitCode).not.toBe(0);
+      expect(untracked.output).toContain('git add catalog/migrations/0005_stray.py');
+      await repo.gitOk('clean', '-q', '-f', '--', 'catalog/migrations');
     } finally {
       await repo.write(configFile, config);
     }

@@ -9,7 +9,7 @@ import { analyzeStaged } from '../../hooks/staged-analysis.js';
 import { analyzeRange } from '../../hooks/range-analysis.js';
 import { analyzeTree } from '../../hooks/tree-analysis.js';
 import { renderProblems } from '../../hooks/report.js';
-import { describeVerdictSource } from '../../hooks/verdict-summary.js';
+import { verdictSummary } from '../../hooks/verdict-summary.js';
 import type { VerdictResult } from '../../hooks/django-verdict.js';
 import { resolveCommit } from '../../git/repository.js';
 import { style } from '../../ui/style.js';
@@ -90,7 +90,7 @@ export function register(program: Command): void {
       const lines = renderProblems(problems, { action: 'check' });
       if (lines.length) process.stdout.write(`${lines.join('\n')}\n`);
       if (blockers.length === 0) {
-        const how = nothingToCheck ? `nothing to check: ${nothingToCheck}` : verdict ? `models and migrations agree (${describeVerdictSource(verdict)})` : 'no problems';
+        const how = nothingToCheck ? `nothing to check: ${nothingToCheck}` : verdictSummary(verdict, 'untracked and published migrations, conflicting leaves, duplicate numbers and dependencies');
         process.stdout.write(`${style.green('migration-guard check:')} ${how}.\n`);
       }
     });

@@ -1,4 +1,6 @@
-// `migration-guard install`: husky hooks in the Django repository, the Python they use, and .gitignore.
+// `migration-guard install`: husky hooks in the Django repository (package.json at the git root or in a
+// subdirectory, husky's documented set-up), the Python they use, and .gitignore.
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { commandContext } from '../context.js';
@@ -7,10 +9,10 @@ import { openRepository } from '../../git/repository.js';
 import { readLocalState, writeLocalState } from '../../config/local-state.js';
 import { HOOK_NAMES } from '../../hooks/entry.js';
 import { installHookFile } from '../../hooks/installation/hook-files.js';
-import { ensurePrepareScript, missingDevDependencies, readPackageJson, writePackageJson } from '../../hooks/installation/package-json.js';
-import { ensureIgnored } from '../../hooks/installation/gitignore.js';
+import { ensurePrepareScript, findPackageDir, missingDependencies, readPackageJson, writePackageJson } from '../../hooks/installation/package-json.js';
+import { ensureIgnored, ensureNodeModulesIgnored } from '../../hooks/installation/gitignore.js';
 import { hooksPath, runHusky } from '../../hooks/installation/husky.js';
-import { probePython } from '../../hooks/installation/python-check.js';
+import { probePython } from '../../django/python-discovery.js';
 import { updateInstallRecord } from '../../hooks/installation/install-record.js';
 import { UserError } from '../../errors.js';
 import { style } from '../../ui/style.js';
@@ -38,19 +40,24 @@ export function register(program: Command): void {
       const root = repository.root;
       const say = (line: string) => process.stdout.write(`${line}\n`);
 
-      const pkg = await readPackageJson(root);
-      const previousPrepare = ensurePrepareScript(pkg);
+      // The package.json that governs where the command runs: the git root's, or a subdirectory's (frontend/).
+      const packageDir = findPackageDir(context.cwd, root);
+      const packageRel = path.relative(root, packageDir).split(path.sep).join('/');
+      const huskyRel = packageRel ? `${packageRel}/.husky` : '.husky';
+      const pkg = await readPackageJson(packageDir);
+      const previousPrepare = ensurePrepareScript(pkg, packageRel);
       if (previousPrepare !== null) {
         await writePackageJson(pkg);
-        say(`package.json: "prepare" now runs husky (fresh clones get the hooks on npm install).`);
+        say(`${packageRel ? `${packageRel}/` : ''}package.json: "prepare" now runs husky (fresh clones get the hooks on npm install; npm ci --omit=dev still works).`);
       }
 
-      const huskyDir = path.join(root, '.husky');
-      const outcomes = await Promise.all(HOOK_NAMES.map(async (name) => [name, await installHookFile(huskyDir, name)] as const));
+      const huskyDir = path.join(root, huskyRel);
+      const binDir = packageRel ? `${packageRel}/node_modules/.bin` : '';
+      const outcomes = await Promise.all(HOOK_NAMES.map(async (name) => [name, await installHookFile(huskyDir, name, binDir)] as const));
       for (const [name, outcome] of outcomes) {
-        if (outcome !== 'already-present') say(`.husky/${name}: ${outcome === 'created' ? 'created' : 'our line appended to your script'}`);
+        if (outcome !== 'already-present') say(`${huskyRel}/${name}: ${outcome === 'created' ? 'created' : 'our line appended to your script'}`);
       }
-      if (outcomes.every(([, outcome]) => outcome === 'already-present')) say('.husky/: hooks already installed.');
+      if (outcomes.every(([, outcome]) => outcome === 'already-present')) say(`${huskyRel}/: hooks already installed.`);
 
       // A relative --python is relative to where the command runs: the -C directory when given.
       const probe = probePython(options.python ? path.resolve(context.cwd, options.python) : config.python.path);
@@ -67,10 +74,11 @@ export function register(program: Command): void {
 
       const gitignoreAdded = await ensureIgnored(root);
       if (gitignoreAdded) say('.gitignore: .migration-guard/ added (per-checkout state, never committed).');
+      if (await ensureNodeModulesIgnored(root, packageDir)) say('.gitignore: node_modules/ added (npm installs it in every checkout).');
 
       const previousHooksPath = hooksPath(root);
-      const huskySaid = runHusky(root);
-      if (huskySaid) throw new UserError(`husky did not set up the hooks: ${huskySaid}`, { fix: huskySaid.includes('HUSKY=0') ? 'unset HUSKY and run migration-guard install again' : `cd ${root} && npx husky` });
+      const huskySaid = runHusky(root, huskyRel, packageDir);
+      if (huskySaid) throw new UserError(`husky did not set up the hooks: ${huskySaid}`, { fix: huskySaid.includes('HUSKY=0') ? 'unset HUSKY and run migration-guard install again' : `cd ${root} && npx husky${packageRel ? ` ${huskyRel}` : ''}` });
       const nowHooksPath = hooksPath(root);
       say(`git: core.hooksPath = ${nowHooksPath}`);
 
@@ -79,13 +87,20 @@ export function register(program: Command): void {
         ...(gitignoreAdded ? { gitignoreAdded } : {}),
         ...(previousHooksPath !== nowHooksPath ? { previousHooksPath } : {}),
         ...(pythonRecorded ? { pythonRecorded } : {}),
+        ...(packageRel ? { packageRel } : {}),
       });
 
-      const missing = missingDevDependencies(pkg);
+      const missing = missingDependencies(pkg);
       if (missing.length) {
-        process.stderr.write(`${style.yellow('warning:')} package.json does not list ${missing.join(' and ')}: a fresh clone's npm install will not set up the hooks.\n  fix: npm install --save-dev ${missing.join(' ')}\n`);
+        process.stderr.write(`${style.yellow('warning:')} ${packageRel ? `${packageRel}/` : ''}package.json does not list ${missing.join(' and ')}: a fresh clone's npm install will not set up the hooks.\n  fix: install them as the README's "Adopting it in a Django repository" section shows\n`);
       }
-      say(style.green('migration-guard hooks installed.') + ' Commit .husky/, package.json and .gitignore so everyone gets them.');
+      // What to commit so everyone gets the hooks: every file install wrote or relies on that exists.
+      const inPackage = (file: string) => (packageRel ? `${packageRel}/${file}` : file);
+      const toCommit = [huskyRel, inPackage('package.json'), inPackage('package-lock.json'), '.gitignore', ...(config.configFile ? [path.relative(root, config.configFile).split(path.sep).join('/')] : [])]
+        .filter((file, index, all) => all.indexOf(file) === index && existsSync(path.join(root, file)));
+      say(`${style.green('migration-guard hooks installed.')} Commit these so everyone gets them:`);
+      const fromHere = toCommit.map((file) => path.relative(context.cwd, path.join(root, file)) || '.');
+      say(`  git add ${fromHere.join(' ')} && git commit -m "migration-guard hooks"`);
       process.exitCode = ExitCode.ok;
     });
 }

@@ -23,23 +23,26 @@ export function register(program: Command): void {
       const record = await readInstallRecord(config.repoRoot);
       const say = (line: string) => process.stdout.write(`${line}\n`);
 
-      const huskyDir = path.join(root, '.husky');
+      // A package.json in a subdirectory (recorded by install) keeps its hooks beside it.
+      const packageRel = record.packageRel ?? '';
+      const huskyRel = packageRel ? `${packageRel}/.husky` : '.husky';
+      const huskyDir = path.join(root, huskyRel);
       for (const name of HOOK_NAMES) {
         const outcome = await uninstallHookFile(huskyDir, name);
-        if (outcome === 'removed-file') say(`.husky/${name}: removed`);
-        if (outcome === 'removed-line') say(`.husky/${name}: our line removed, your script kept`);
+        if (outcome === 'removed-file') say(`${huskyRel}/${name}: removed`);
+        if (outcome === 'removed-line') say(`${huskyRel}/${name}: our line removed, your script kept`);
       }
       const huskyGone = await removeEmptyHuskyDir(huskyDir);
 
       if (record.previousPrepare !== undefined) {
-        const pkg = await readPackageJson(root).catch(() => null);
-        if (pkg && restorePrepareScript(pkg, record.previousPrepare)) {
+        const pkg = await readPackageJson(path.join(root, packageRel)).catch(() => null);
+        if (pkg && restorePrepareScript(pkg, record.previousPrepare, packageRel)) {
           await writePackageJson(pkg);
           say('package.json: "prepare" restored.');
         }
       }
       if (record.gitignoreAdded && (await removeIgnoreEntry(root))) say('.gitignore: .migration-guard/ entry removed.');
-      if (record.previousHooksPath !== undefined && huskyGone && hooksPath(root) === '.husky/_') {
+      if (record.previousHooksPath !== undefined && huskyGone && hooksPath(root) === `${huskyRel}/_`) {
         if (record.previousHooksPath === null) unsetHooksPath(root);
         else setHooksPath(root, record.previousHooksPath);
         say('git: core.hooksPath restored.');

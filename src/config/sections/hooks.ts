@@ -3,8 +3,12 @@ import { z } from 'zod';
 
 export const hooksSection = z
   .object({
-    /** When Python/Django cannot run, block the commit instead of passing what could not be checked (use in CI). */
-    failClosed: z.boolean().default(false),
+    /**
+     * When Django's verdict cannot be obtained (no Python with Django, settings that do not import), block
+     * (the default). false lets such commits and pushes through with a warning: for teams where some
+     * developers have no Python environment (frontend only); the summary then says Django was not asked.
+     */
+    failClosed: z.boolean().default(true),
     /** Warn on MySQL-risky migrations (several DDL operations in one, DDL mixed with RunPython/RunSQL). */
     mysqlWarnings: z.boolean().default(true),
     /** Turn the MySQL warnings into blocking problems. */

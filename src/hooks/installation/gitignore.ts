@@ -1,4 +1,5 @@
-// Keeps .migration-guard/ (per-checkout state: the recorded Python) out of git.
+// Keeps .migration-guard/ (per-checkout state: the recorded Python) and node_modules/ out of git.
+import { spawnSync } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
@@ -14,6 +15,20 @@ export async function ensureIgnored(dir: string): Promise<boolean> {
   const text = await readFile(file, 'utf8').catch(() => '');
   if (text.split('\n').some(isOurEntry)) return false;
   await writeFile(file, `${text}${text && !text.endsWith('\n') ? '\n' : ''}${ENTRY}\n`);
+  return true;
+}
+
+/**
+ * Adds `node_modules/` to <root>/.gitignore when git would not ignore `<packageDir>/node_modules`
+ * (a new npm project has no .gitignore); returns whether it did. It stays on uninstall.
+ */
+export async function ensureNodeModulesIgnored(root: string, packageDir: string): Promise<boolean> {
+  const probe = path.relative(root, path.join(packageDir, 'node_modules', '.package-lock.json')).split(path.sep).join('/');
+  const check = spawnSync('git', ['check-ignore', '-q', '--no-index', probe], { cwd: root });
+  if (check.status === 0) return false;
+  const file = path.join(root, '.gitignore');
+  const text = await readFile(file, 'utf8').catch(() => '');
+  await writeFile(file, `${text}${text && !text.endsWith('\n') ? '\n' : ''}node_modules/\n`);
   return true;
 }
 

@@ -12,16 +12,20 @@ export const TEMPLATES_DIR = fileURLToPath(new URL('../../../hooks/', import.met
 
 export type HookFileOutcome = 'created' | 'appended' | 'already-present';
 
-/** Our line for a hook: the template's one-line shim plus the marker. */
-export async function hookLine(name: HookName): Promise<string> {
+/**
+ * Our line for a hook: the template's one-line shim plus the marker. `binDir` is where the
+ * migration-guard bin is, relative to the git root, when package.json is in a subdirectory (husky
+ * puts only the root's node_modules/.bin on PATH, and the hook must run at the root).
+ */
+export async function hookLine(name: HookName, binDir = ''): Promise<string> {
   const template = (await readFile(path.join(TEMPLATES_DIR, name), 'utf8')).trim();
-  return `${template} ${MARKER}`;
+  return `${binDir ? `${binDir}/` : ''}${template} ${MARKER}`;
 }
 
-/** Writes or extends .husky/<name>; an existing script keeps its content and gets our line added. */
-export async function installHookFile(huskyDir: string, name: HookName): Promise<HookFileOutcome> {
+/** Writes or extends <huskyDir>/<name>; an existing script keeps its content and gets our line added. */
+export async function installHookFile(huskyDir: string, name: HookName, binDir = ''): Promise<HookFileOutcome> {
   const file = path.join(huskyDir, name);
-  const line = await hookLine(name);
+  const line = await hookLine(name, binDir);
   const existing = await readFile(file, 'utf8').catch(() => null);
   await mkdir(huskyDir, { recursive: true });
   if (existing === null) {

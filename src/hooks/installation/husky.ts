@@ -12,9 +12,13 @@ export function huskyBin(root: string): string {
   return path.join(path.dirname(fileURLToPath(import.meta.resolve('husky'))), 'bin.js');
 }
 
-/** Runs husky at the repository root; returns husky's one-line reason when it did nothing ('' on success). */
-export function runHusky(root: string): string {
-  const result = spawnSync(process.execPath, [huskyBin(root)], { cwd: root, encoding: 'utf8' });
+/**
+ * Runs husky at the repository root for the hooks in `huskyDir` (relative to the root: `.husky`, or
+ * `frontend/.husky` beside a package.json in frontend/); returns husky's one-line reason when it did
+ * nothing ('' on success). `packageDir` is where husky is installed.
+ */
+export function runHusky(root: string, huskyDir = '.husky', packageDir = root): string {
+  const result = spawnSync(process.execPath, [huskyBin(packageDir), ...(huskyDir === '.husky' ? [] : [huskyDir])], { cwd: root, encoding: 'utf8' });
   if (result.error) throw new UserError(`Could not run husky: ${result.error.message}`, { fix: 'npm install --save-dev husky' });
   const said = `${result.stdout}${result.stderr}`.trim();
   if (result.status !== 0) throw new UserError(`husky failed: ${said || `exit ${result.status}`}`, { fix: `cd ${root} && npx husky` });

@@ -11,6 +11,8 @@ export interface InstallRecord {
   /** core.hooksPath before install ran husky (null = unset). */
   previousHooksPath?: string | null;
   pythonRecorded?: boolean;
+  /** The package.json's directory relative to the git root, when it is not the root (e.g. "frontend"). */
+  packageRel?: string;
 }
 
 function recordFile(repoRoot: string): string {

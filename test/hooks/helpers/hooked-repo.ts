@@ -39,6 +39,8 @@ export interface HookedRepoOptions {
   config?: (config: Record<string, unknown>) => Record<string, unknown>;
   /** Environment every git command gets (e.g. HCAT_* database variables). */
   env?: Record<string, string>;
+  /** Arguments to `migration-guard install` in the first checkout (e.g. ['--python', '/usr/bin/python3']). */
+  installArgs?: string[];
 }
 
 /** Creates the checkout, installs the hooks with `migration-guard install`, commits, pushes to origin. */
@@ -60,7 +62,7 @@ export async function createHookedRepo(options: HookedRepoOptions = {}): Promise
   );
   await linkNodeModules(dir);
   const main = checkout(dir, baseEnv);
-  const install = await execa(path.join(dir, 'node_modules/.bin/migration-guard'), ['install'], { cwd: dir, env: baseEnv, reject: false, all: true });
+  const install = await execa(path.join(dir, 'node_modules/.bin/migration-guard'), ['install', ...(options.installArgs ?? [])], { cwd: dir, env: baseEnv, reject: false, all: true });
   if (install.exitCode !== 0) throw new Error(`migration-guard install failed: ${install.all}`);
   await main.gitOk('add', '-A');
   await main.gitOk('commit', '-q', '-m', 'Fixture project with migration-guard hooks');
