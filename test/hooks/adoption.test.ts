@@ -85,4 +85,14 @@ describe('adoption with frontend/package.json', () => {
     expect(version.exitCode, version.all).toBe(0);
     expect(version.stdout).toMatch(/^\d+\.\d+\.\d+/);
   }, 300_000);
+
+  test('uninstall in frontend/ removes what install added there', async () => {
+    const frontend = path.join(repo.dir, 'frontend');
+    const result = await run('npx', ['migration-guard', 'uninstall'], frontend);
+    expect(result.exitCode, result.all).toBe(0);
+    expect(result.all).toContain('frontend/.husky/pre-commit: removed');
+    const pkg = JSON.parse(await readFile(path.join(frontend, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+    expect(pkg.scripts.prepare).toBeUndefined();
+    expect((await run('git', ['config', 'core.hooksPath'], repo.dir)).stdout).toBe('');
+  });
 });
