@@ -1,3 +1,4 @@
+// The memo that spares the fast path its untracked-migrations listing while migrations/ directories are unchanged.
 import { mkdir, mkdtemp, rm, utimes, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
