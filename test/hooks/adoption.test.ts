@@ -42,6 +42,11 @@ describe('adoption with frontend/package.json', () => {
     const husky = await run('npm', ['install', '--save-dev', 'husky'], frontend);
     expect(husky.exitCode, husky.all).toBe(0);
 
+    // Run at the root by mistake: told where package.json is.
+    const atRoot = await run(path.join(frontend, 'node_modules/.bin/migration-guard'), ['install'], repo.dir);
+    expect(atRoot.exitCode).toBe(2);
+    expect(atRoot.all).toContain('fix: cd frontend && npx migration-guard install');
+
     const install = await run('npx', ['migration-guard', 'install'], frontend);
     expect(install.exitCode, install.all).toBe(0);
     expect(install.all).toContain('frontend/.husky/pre-commit: created');
