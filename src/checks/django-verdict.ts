@@ -148,7 +148,12 @@ export function couldNotRunAdvice(cause: CouldNotRunCause, options: Pick<Verdict
       return {
         what: `Missing: a Python that imports Django (${options.python.path}, from ${options.python.source}, ${cause === 'no-python' ? 'cannot be started' : 'has no Django'}).`,
         details: tried,
-        fix: 'npx migration-guard install --python /path/to/your/venv/bin/python   (records the interpreter that has Django; or activate the virtualenv before committing)',
+        fix:
+          options.python.source === 'MIGRATION_GUARD_PYTHON'
+            ? 'export MIGRATION_GUARD_PYTHON=/path/to/your/venv/bin/python   (it names the interpreter; or unset it to let the hooks look)'
+            : options.python.source === 'config "python"'
+              ? 'set "python" in the config to your virtualenv\'s interpreter (e.g. ".venv/bin/python"), or remove it to let the hooks look'
+              : 'npx migration-guard install --python /path/to/your/venv/bin/python   (records the interpreter that has Django; or activate the virtualenv before committing)',
       };
     case 'settings':
       return {

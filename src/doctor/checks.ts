@@ -17,6 +17,7 @@ import { hooksPath as readHooksPath } from '../hooks/installation/husky.js';
 import { readProjectStatus } from '../status/project-status.js';
 import { UserError } from '../errors.js';
 import { describeAttempts, discoverDjangoPython } from '../django/python-discovery.js';
+import { EXPLICIT_PYTHON_SOURCES } from '../django/python-interpreter.js';
 import { readLocalState } from '../config/local-state.js';
 
 export type CheckState = 'ok' | 'warn' | 'fail' | 'skipped';
@@ -143,8 +144,13 @@ function pythonOutcome(config: ResolvedConfig, env: NodeJS.ProcessEnv, problem: 
     known: [{ path: config.python.path, source: config.python.source, outcome: 'no Django' }],
   });
   const tried = `tried: ${describeAttempts(discovery.tried).join('; ')}`;
-  if (discovery.found) {
-    return { name: 'python and django', state: 'warn', detail: `${problem}; the hooks fall back to ${discovery.found.executable ?? discovery.found.path} (${discovery.found.source}, ${discovery.found.outcome}). ${tried}`, fix: `npx migration-guard install --python ${discovery.found.executable ?? discovery.found.path}` };
+  const found = discovery.found ? discovery.found.executable ?? discovery.found.path : null;
+  if (found && !EXPLICIT_PYTHON_SOURCES.includes(config.python.source)) {
+    return { name: 'python and django', state: 'warn', detail: `${problem}; the hooks fall back to ${found} (${discovery.found!.source}, ${discovery.found!.outcome}). ${tried}`, fix: `npx migration-guard install --python ${found}` };
+  }
+  if (found) {
+    // An interpreter named on purpose is never replaced: point the setting at the one that works.
+    return { name: 'python and django', state: 'fail', detail: `${problem} (named by ${config.python.source}, so the hooks use no other); ${found} has ${discovery.found!.outcome}. ${tried}`, fix: `set ${config.python.source === 'MIGRATION_GUARD_PYTHON' ? 'MIGRATION_GUARD_PYTHON' : '"python" in the config'} to ${found}` };
   }
   return { name: 'python and django', state: 'fail', detail: `${problem}. ${tried}`, fix: 'npx migration-guard install --python /path/to/your/venv/bin/python   (or: python3 -m venv .venv && .venv/bin/pip install -r requirements.txt)' };
 }

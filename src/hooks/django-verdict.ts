@@ -37,7 +37,7 @@ export async function djangoVerdictFor(context: HookContext, source: TreeSource)
   const state = stateDir(repository);
   const entries = source.kind === 'index' ? await listIndexEntries(repository) : await listTreeEntries(repository, source.rev);
   let chosen: VerdictResult['python'] = { path: config.python.path, source: config.python.source };
-  if (!hasSettings(context, entries)) return { verdict: { kind: 'no-settings', settingsModule: config.settingsModule }, cached: false, djangoMs: 0, python: chosen };
+  if (lacksSettings(context, entries)) return { verdict: { kind: 'no-settings', settingsModule: config.settingsModule }, cached: false, djangoMs: 0, python: chosen };
   let python = resolveExecutable(config.python.path);
   const appLabels = config.apps.map((app) => app.label);
   const extraFiles = await extraFileDigests(context);
@@ -92,12 +92,16 @@ export async function djangoVerdictFor(context: HookContext, source: TreeSource)
   }
 }
 
-// Whether the tree holds the settings module (a file, or a package directory): without it the tree
-// is not a Django project yet, and there is nothing to ask Django.
-function hasSettings(context: HookContext, entries: ReadonlyArray<{ path: string }>): boolean {
-  const [settings] = context.project.settings;
-  if (!context.config.settingsModule || !settings) return false;
-  return entries.some((entry) => entry.path === settings || entry.path.startsWith(`${settings}/`));
+// Whether the tree is not a Django project yet: no settings module is known at all, or the project's
+// own package that should hold it (`mysite/` for mysite.settings) is there without it. Settings
+// that live outside the repository (an installed package) are Django's to find.
+function lacksSettings(context: HookContext, entries: ReadonlyArray<{ path: string }>): boolean {
+  const module = context.config.settingsModule;
+  if (!module) return true;
+  const base = path.posix.join(context.project.projectDir, ...module.split('.'));
+  if (entries.some((entry) => entry.path === `${base}.py` || entry.path.startsWith(`${base}/`))) return false;
+  const ownPackage = path.posix.join(context.project.projectDir, module.split('.')[0]!);
+  return entries.some((entry) => entry.path.startsWith(`${ownPackage}/`));
 }
 
 // Untracked files the settings need (hooks.snapshotFiles, e.g. ".env"), with a digest for the key.

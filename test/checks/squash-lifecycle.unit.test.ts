@@ -1,3 +1,4 @@
+// Which published changes are steps of the squash lifecycle (pure logic, on parsed migrations).
 import { describe, expect, test } from 'vitest';
 import { parseMigrationSource } from '../../src/django/migration-parser.js';
 import { splitSquashLifecycle } from '../../src/checks/squash-lifecycle.js';

@@ -42,6 +42,11 @@ describe('adoption with frontend/package.json', () => {
     const husky = await run('npm', ['install', '--save-dev', 'husky'], frontend);
     expect(husky.exitCode, husky.all).toBe(0);
 
+    // Run at the root by mistake: told where package.json is.
+    const atRoot = await run(path.join(frontend, 'node_modules/.bin/migration-guard'), ['install'], repo.dir);
+    expect(atRoot.exitCode).toBe(2);
+    expect(atRoot.all).toContain('fix: cd frontend && npx migration-guard install');
+
     const install = await run('npx', ['migration-guard', 'install'], frontend);
     expect(install.exitCode, install.all).toBe(0);
     expect(install.all).toContain('frontend/.husky/pre-commit: created');
@@ -85,4 +90,14 @@ describe('adoption with frontend/package.json', () => {
     expect(version.exitCode, version.all).toBe(0);
     expect(version.stdout).toMatch(/^\d+\.\d+\.\d+/);
   }, 300_000);
+
+  test('uninstall in frontend/ removes what install added there', async () => {
+    const frontend = path.join(repo.dir, 'frontend');
+    const result = await run('npx', ['migration-guard', 'uninstall'], frontend);
+    expect(result.exitCode, result.all).toBe(0);
+    expect(result.all).toContain('frontend/.husky/pre-commit: removed');
+    const pkg = JSON.parse(await readFile(path.join(frontend, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+    expect(pkg.scripts.prepare).toBeUndefined();
+    expect((await run('git', ['config', 'core.hooksPath'], repo.dir)).stdout).toBe('');
+  });
 });

@@ -1,5 +1,7 @@
 // pre-commit fails closed: a teammate whose hooks find no Python with Django is blocked with the
-// fix; a tree without its settings module passes; an untracked migration blocks every commit.
+// fix; interpreters are found the way a teammate's machine has them (manage.py's shebang, Poetry,
+// Pipenv); settings that do not import block; a tree without its settings module passes; an
+// untracked migration blocks every commit.
 import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';

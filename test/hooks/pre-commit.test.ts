@@ -149,7 +149,7 @@ describe('pre-commit', () => {
     expect(closed.output).toContain('commit blocked');
     expect(closed.output).toContain('Could not ask Django whether models and migrations agree: cannot start /nonexistent/venv/bin/python');
     expect(closed.output).toContain('Checked without Django: untracked migrations, edits to published migrations');
-    expect(closed.output).toContain('npx migration-guard install --python');
+    expect(closed.output).toContain('export MIGRATION_GUARD_PYTHON=/path/to/your/venv/bin/python');
 
     // The opt-out: a warning, and what was checked without Django still blocks.
     const configFile = 'migration-guard.config.json';

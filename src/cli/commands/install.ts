@@ -1,6 +1,6 @@
 // `migration-guard install`: husky hooks in the Django repository (package.json at the git root or in a
 // subdirectory, husky's documented set-up), the Python they use, and .gitignore.
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { commandContext } from '../context.js';
@@ -44,6 +44,11 @@ export function register(program: Command): void {
       const packageDir = findPackageDir(context.cwd, root);
       const packageRel = path.relative(root, packageDir).split(path.sep).join('/');
       const huskyRel = packageRel ? `${packageRel}/.husky` : '.husky';
+      if (!existsSync(path.join(packageDir, 'package.json'))) {
+        // Run at the root of a repository whose package.json is in a subdirectory: say where to run it.
+        const sub = readdirSync(root, { withFileTypes: true }).find((entry) => entry.isDirectory() && entry.name !== 'node_modules' && !entry.name.startsWith('.') && existsSync(path.join(root, entry.name, 'package.json')));
+        if (sub) throw new UserError(`No package.json in ${path.relative(root, context.cwd) || 'the repository root'}; ${sub.name}/package.json is the project's.`, { fix: `cd ${path.join(path.relative(context.cwd, root), sub.name)} && npx migration-guard install` });
+      }
       const pkg = await readPackageJson(packageDir);
       const previousPrepare = ensurePrepareScript(pkg, packageRel);
       if (previousPrepare !== null) {
