@@ -30,6 +30,11 @@ export interface MigrationStatus {
   verdict: StatusVerdict;
   apps: AppStatus[];
   totals: { applied: number; pending: number; appliedMissingOnDisk: number };
+  /**
+   * Squashes this database has only partly applied ('app.name' ids), with the replaced migrations it still
+   * lacks: it must run migrate before those replaced files may be deleted.
+   */
+  partlyAppliedSquashes: Array<{ squash: string; lacks: string[] }>;
 }
 
 /** What the migration files say, as far as status needs it. */
@@ -110,5 +115,8 @@ export function computeMigrationStatus(layout: StatusLayout, applied: readonly A
     appliedMissingOnDisk: apps.reduce((sum, app) => sum + app.appliedMissingOnDisk.length, 0),
   };
   const verdict: StatusVerdict = totals.appliedMissingOnDisk > 0 ? 'database-ahead' : totals.pending > 0 ? 'pending' : 'in-sync';
-  return { verdict, apps, totals };
+  const partlyAppliedSquashes = layout.squashes.flatMap((squash, i) =>
+    settled.states[i] === 'partial' ? [{ squash: squash.id, lacks: squash.replaces.filter((id) => !appliedIds.has(id)) }] : [],
+  );
+  return { verdict, apps, totals, partlyAppliedSquashes };
 }

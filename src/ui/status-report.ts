@@ -33,6 +33,9 @@ function summary(status: MigrationStatus, database: string): string[] {
   if (totals.pending > 0) {
     lines.push(`${style.yellow('!')} ${database}: ${totals.pending} migration${totals.pending === 1 ? '' : 's'} not applied yet.`, '  Apply them: python manage.py migrate   (on staging/production: migration-guard deploy)');
   }
+  for (const { squash, lacks } of status.partlyAppliedSquashes) {
+    lines.push(`${style.yellow('!')} ${database} has applied the squash ${squash} only in part: it still lacks ${lacks.join(', ')}. Migrate it before the migrations the squash replaces are deleted.`);
+  }
   if (totals.appliedMissingOnDisk > 0) {
     lines.push(
       `${style.red('✗')} ${database}: ${totals.appliedMissingOnDisk} migration${totals.appliedMissingOnDisk === 1 ? ' is' : 's are'} applied in the database but not in this code (the database is ahead: another branch, or a deleted migration).`,

@@ -21,6 +21,7 @@ function status(pending: string[], ahead: string[] = []): MigrationStatus {
       },
     ],
     totals: { applied: applied.length, pending: pending.length, appliedMissingOnDisk: ahead.length },
+    partlyAppliedSquashes: [],
   };
 }
 

@@ -72,6 +72,10 @@ describe('migration-guard status', () => {
       { name: '0002_product_category_price', applied: false },
     ]);
     expect(ours(json)).toEqual(await djangoShowmigrations());
+    // This database must migrate before the replaced files may go (the squash lifecycle): status names what it lacks.
+    expect((json as StatusJson & { partlyAppliedSquashes: unknown }).partlyAppliedSquashes).toEqual([{ squash: 'catalog.0001_squashed_0002_product_category_price', lacks: ['catalog.0002_product_category_price'] }]);
+    const human = await status({}, []);
+    expect(human.stdout).toContain(`${db.settings.database} has applied the squash catalog.0001_squashed_0002_product_category_price only in part: it still lacks catalog.0002_product_category_price. Migrate it before the migrations the squash replaces are deleted.`);
     await adminQuery("DROP TABLE catalog_category; DELETE FROM django_migrations WHERE app = 'catalog'", [], db.settings.database);
   });
 
