@@ -18,13 +18,14 @@ import { findUnfinishedJournal } from '../journal/journal-reader.js';
 import { describeRecovery, planRecovery } from '../recovery/plan-recovery.js';
 import { probeMigrations } from '../django/migration-probe.js';
 import { downCommands, upCommands } from '../service/service-commands.js';
+import { checkLockSafety, summarizeLockSafety } from '../lock-safety/lock-safety-step.js';
 
 export interface PlanInput {
   config: ResolvedConfig;
   env: NodeJS.ProcessEnv;
   settings: ConnectionSettings;
   alias: string;
-  options: { leaveStopped: boolean };
+  options: { leaveStopped: boolean; allowBlocking?: boolean; killBlockers?: boolean };
   output: DeployOutput;
   backupDir: string;
   migrateArgs: string[];
@@ -53,6 +54,15 @@ export async function printDeployPlan(input: PlanInput): Promise<number> {
     pendingCount = probe.pending.length;
     output.line('info', `Migrations in the checkout as it is now${input.pull ? ' (the pull may bring more)' : ''}: ${probe.plan.filter((node) => node.applied).length} applied, ${probe.pending.length} pending`);
     for (const item of probe.pending) output.detail(`[ ] ${item.app}.${item.name}`);
+    if (probe.pending.length) {
+      const lockSafety = await checkLockSafety({ config, env: input.env, settings, alias: input.alias, probe, secrets: input.secrets, allowBlocking: Boolean(input.options.allowBlocking) });
+      output.line(lockSafety.refusal ? 'failed' : lockSafety.problem ? 'warn' : 'info', `Lock safety: ${summarizeLockSafety(lockSafety)}`);
+      for (const line of lockSafety.lines) output.detail(line);
+      if (lockSafety.refusal) {
+        output.detail(`fix: ${lockSafety.refusal.fix}`);
+        checks.push({ name: 'lock safety', ok: false, summary: lockSafety.refusal.message, fix: lockSafety.refusal.fix });
+      }
+    }
   } catch (error) {
     output.line('warn', `could not list the migrations: ${(error as Error).message}${(error as { output?: string }).output ? `\n${(error as { output?: string }).output}` : ''}`);
   }
@@ -64,8 +74,9 @@ export async function printDeployPlan(input: PlanInput): Promise<number> {
     ...down.map((command) => `${command.step}: ${command.command}`),
     input.pull ? `git pull --ff-only${checks.find((check) => check.name === 'pull')?.summary.replace(/^git pull --ff-only/, '') ?? ''}` : 'no pull (--no-pull or "deploy.pull": false)',
     'list pending migrations (Django\'s migration plan) and collect their SQL (sqlmigrate)',
+    `lock safety: replay them on a scratch database and ask the server how each ALTER runs; refuse a table copy over ${deploy.maxBlockingCopyRows.toLocaleString('en-US')} rows${input.options.allowBlocking ? ' (accepted: --allow-blocking)' : ''}; list sessions that could block`,
     `if any are pending: back up to ${path.join(backupDir, `${settings.database}-<timestamp>-<gitrev>.sql.gz`)} (verified, fsynced; keep ${deploy.keep}) and save their SQL beside it (.pending.sql)`,
-    `python manage.py migrate --noinput${input.migrateArgs.length ? ` ${input.migrateArgs.join(' ')}` : ''}`,
+    `python manage.py migrate --noinput${input.migrateArgs.length ? ` ${input.migrateArgs.join(' ')}` : ''} (a watchdog stops it after ${deploy.lockWaitSeconds} s waiting for a metadata lock${input.options.killBlockers ? '; --kill-blockers: kills the blockers instead' : ''})`,
     'verify: every migration applied; makemigrations --check --dry-run --noinput finds nothing',
     'on failure: restore the backup, verify it against the state before the deploy, move the checkout back',
     ...(input.options.leaveStopped ? ['leave the application stopped (--leave-stopped)'] : up.map((command) => `${command.step}: ${command.command} (whatever happened)`)),
