@@ -1,0 +1,161 @@
+// `deploy` and the locks an ALTER takes: a table copy over "deploy.maxBlockingCopyRows" refused (and let through
+// with --allow-blocking), and a second connection's open transaction on an altered table named by the plan,
+// caught by the watchdog during migrate (restored exactly), or killed with --kill-blockers. Real MariaDB, Django, git.
+import { existsSync } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import mysql from 'mysql2/promise';
+import { adminQuery } from '../helpers/database.js';
+import { useScenarios, databaseFingerprint, readNewestJournal, stepStatuses, waitFor, type Scenario } from './deploy-scenario.js';
+import { COPYING_TYPE_CHANGE, TWO_GOOD_MIGRATIONS } from './migration-sources.js';
+
+const scenario = useScenarios();
+
+/** Commits a change to the "deploy" config section and brings the server checkout up to it. */
+async function setDeployConfig(s: Scenario, deploy: Record<string, unknown>): Promise<void> {
+  const file = path.join(s.dev, 'migration-guard.config.json');
+  const config = JSON.parse(await readFile(file, 'utf8')) as { deploy: Record<string, unknown> };
+  await s.push('Deploy settings', { 'migration-guard.config.json': `${JSON.stringify({ ...config, deploy: { ...config.deploy, ...deploy } }, null, 2)}\n` });
+  await s.serverGit('pull', '-q', '--ff-only');
+}
+
+/** Lets the app's user see other sessions' transactions (INNODB_TRX), as a deploy user that names blockers needs. */
+async function grantProcess(s: Scenario): Promise<void> {
+  await adminQuery(`GRANT PROCESS ON *.* TO '${s.db.settings.user}'@'%'`);
+}
+
+/** The app's own connection, as a second client of the site would hold it. */
+function appConnection(s: Scenario) {
+  const { host, port, user, password, database } = s.db.settings;
+  return mysql.createConnection({ host, port, user, password, database });
+}
+
+async function columnType(s: Scenario, table: string, column: string): Promise<string> {
+  const rows = (await adminQuery('SELECT COLUMN_TYPE AS type FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? AND COLUMN_NAME = ?', [s.db.settings.database, table, column])) as Array<{ type: string }>;
+  return rows[0]!.type;
+}
+
+describe('deploy: blocking table copies', () => {
+  it('refuses a copy of a table over the limit (naming migration, statement and fix); --plan shows it with an estimate; --allow-blocking deploys it', async () => {
+    const s = await scenario('copy-limit');
+    await setDeployConfig(s, { maxBlockingCopyRows: 5000 });
+    await adminQuery(
+      `INSERT INTO catalog_product (name, category_id, price_cents, sku) SELECT CONCAT('Product ', seq), 1, seq, CONCAT('S-', seq) FROM seq_1_to_20000; ANALYZE TABLE catalog_product;`,
+      [],
+      s.db.settings.database,
+    );
+    await s.push('price_cents as a bigint', COPYING_TYPE_CHANGE);
+    const head = await s.serverGit('rev-parse', 'HEAD');
+    const before = await databaseFingerprint(s.db.settings);
+
+    const refused = await s.deploy();
+    const output = refused.stdout + refused.stderr;
+    expect(refused.exitCode, output).toBe(2);
+    expect(output).toMatch(/catalog\.0005_price_cents_bigint copies `catalog_product` \(about [\d,]+ rows, more than "deploy.maxBlockingCopyRows" = 5,000\): ALTER TABLE `catalog_product` MODIFY `price_cents` bigint NOT NULL — the server: Cannot change column type/);
+    expect(output).toMatch(/fix: Split catalog\.0005_price_cents_bigint .*SeparateDatabaseAndState.*--allow-blocking/);
+    expect(output).toMatch(/COPIES `catalog_product` \(20 k rows, [\d.]+ MB\): writes blocked for roughly .* \(estimate\)/);
+    const journal = await readNewestJournal(s.backupDir);
+    expect(stepStatuses(journal.entries)).toMatchObject({ migrations: 'ok', 'lock-safety': 'failed', 'revert-code': 'ok', 'service-start': 'ok' });
+    expect(stepStatuses(journal.entries).backup).toBeUndefined();
+    const step = journal.entries.find((entry) => entry.step === 'lock-safety' && entry.status === 'failed');
+    expect(step!.detail.overLimit).toEqual([{ migration: 'catalog.0005_price_cents_bigint', table: 'catalog_product', rows: expect.any(Number) }]);
+    expect(step!.detail.copyRate.rowsPerSecond).toBeGreaterThan(0);
+    expect(await databaseFingerprint(s.db.settings)).toEqual(before);
+    expect(await s.serverGit('rev-parse', 'HEAD')).toBe(head);
+
+    await s.serverGit('pull', '-q', '--ff-only');
+    const started = Date.now();
+    const plan = await s.deploy(['--plan', '--no-pull']);
+    const planMs = Date.now() - started;
+    const planOutput = plan.stdout + plan.stderr;
+    expect(plan.exitCode, planOutput).toBe(2);
+    expect(planOutput).toMatch(/✖ Lock safety: 1 copies a table/);
+    expect(planOutput).toMatch(/A deploy would refuse now: lock safety\./);
+    console.log(`deploy --plan (20,000 rows, copy rate measured): ${planMs} ms`);
+
+    const allowed = await s.deploy(['--no-pull', '--allow-blocking']);
+    expect(allowed.exitCode, allowed.stdout + allowed.stderr).toBe(0);
+    expect(allowed.stdout).toContain('accepted with --allow-blocking: catalog.0005_price_cents_bigint blocks writes on `catalog_product`');
+    expect(await columnType(s, 'catalog_product', 'price_cents')).toBe('bigint(20)');
+  });
+});
+
+describe('deploy: metadata locks', () => {
+  it('--plan names an open transaction on an altered table (with its age, user, host and statement)', async () => {
+    const s = await scenario('mdl-plan');
+    await grantProcess(s);
+    await s.push('Two migrations', TWO_GOOD_MIGRATIONS);
+    await s.serverGit('pull', '-q', '--ff-only');
+    const blocker = await appConnection(s);
+    try {
+      await blocker.query('BEGIN');
+      await blocker.query('SELECT COUNT(*) FROM catalog_product');
+      const id = blocker.threadId;
+      const started = Date.now();
+      const plan = await s.deploy(['--plan', '--no-pull']);
+      console.log(`deploy --plan (two pending migrations, no copy): ${Date.now() - started} ms`);
+      const output = plan.stdout + plan.stderr;
+      expect(plan.exitCode, output).toBe(0);
+      expect(output).toContain('sessions that can keep these ALTERs waiting for a metadata lock');
+      expect(output).toMatch(new RegExp(`session ${id} \\(${s.db.settings.user}@[\\w.:]+, open transaction for \\d+ s`));
+      expect(output).toMatch(/instant \(metadata only\): ALTER TABLE `catalog_product` ADD COLUMN `weight_grams` integer DEFAULT 0 NOT NULL/);
+    } finally {
+      await blocker.end();
+    }
+  });
+
+  /** Starts a deploy whose "service stop" waits until the test has opened a transaction reading catalog_product. */
+  async function deployWithBlockerAfterPreflight(s: Scenario, args: string[]) {
+    const ready = path.join(s.base, 'blocker-ready');
+    await grantProcess(s);
+    await setDeployConfig(s, { lockWaitSeconds: 2, serviceStop: `echo stop >> "$SERVICE_LOG"; while [ ! -f "${ready}" ]; do sleep 0.05; done` });
+    await s.push('Two migrations', TWO_GOOD_MIGRATIONS);
+    const before = await databaseFingerprint(s.db.settings);
+    const deploy = s.startDeploy(args);
+    await waitFor(async () => (await s.serviceEvents()).includes('stop'), 'the service stop');
+    const blocker = await appConnection(s);
+    await blocker.query('BEGIN');
+    await blocker.query('SELECT COUNT(*) FROM catalog_product');
+    await writeFile(ready, '');
+    return { deploy, blocker, before };
+  }
+
+  it('the watchdog stops migrate waiting behind a transaction opened after preflight, names it, and the database ends as before', async () => {
+    const s = await scenario('mdl-watchdog');
+    const { deploy, blocker, before } = await deployWithBlockerAfterPreflight(s, []);
+    const id = blocker.threadId;
+    // The failure path's restore needs the same lock: the blocker ends its transaction once the watchdog acted.
+    await waitFor(async () => existsSync(s.backupDir) && JSON.stringify((await readNewestJournal(s.backupDir)).entries).includes('"watchdog"'), 'the watchdog', 60_000);
+    await blocker.query('COMMIT');
+    await blocker.end();
+    const result = await deploy;
+    const output = String(result.all);
+    expect(result.exitCode, output).toBe(1);
+    expect(output).toMatch(new RegExp(`migrate waited [\\d.]+ s for the metadata lock of \`catalog_product\` .*held by session ${id} \\(${s.db.settings.user}@`));
+    expect(output).toContain('stopped migrate (KILL QUERY');
+    expect(output).toMatch(/Deploy FAILED at migrate: stopped by the lock watchdog/);
+    const journal = await readNewestJournal(s.backupDir);
+    const watchdog = journal.entries.filter((entry) => entry.step === 'migrate' && entry.detail?.watchdog).at(-1)!.detail.watchdog[0];
+    expect(watchdog).toMatchObject({ action: 'stopped-migrate', table: 'catalog_product' });
+    expect(watchdog.waitedSeconds).toBeGreaterThanOrEqual(2);
+    expect(watchdog.waitedSeconds).toBeLessThan(3.5);
+    expect(stepStatuses(journal.entries)).toMatchObject({ 'lock-safety': 'ok', backup: 'ok', migrate: 'failed', restore: 'ok', 'service-start': 'ok' });
+    expect(await databaseFingerprint(s.db.settings)).toEqual(before);
+  });
+
+  it('--kill-blockers kills the blocking session and the deploy succeeds', async () => {
+    const s = await scenario('mdl-kill');
+    const { deploy, blocker } = await deployWithBlockerAfterPreflight(s, ['--kill-blockers']);
+    const id = blocker.threadId;
+    const result = await deploy;
+    const output = String(result.all);
+    expect(result.exitCode, output).toBe(0);
+    expect(output).toMatch(new RegExp(`held by session ${id} .*: killed them \\(--kill-blockers\\)`));
+    await expect(blocker.query('SELECT 1')).rejects.toThrow();
+    blocker.destroy();
+    const journal = await readNewestJournal(s.backupDir);
+    expect(stepStatuses(journal.entries)).toMatchObject({ migrate: 'ok', verify: 'ok' });
+    expect(await columnType(s, 'catalog_product', 'weight_grams')).toBe('int(11)');
+  });
+});
