@@ -51,7 +51,8 @@ export async function assessPendingDdl(input: AssessInput): Promise<LockSafetyRe
     return { charset: row?.charset ?? 'utf8mb4', collation: row?.collation ?? 'utf8mb4_general_ci' };
   });
   const name = scratchDatabaseName(config.raw.drift.scratchDatabase, settings.database);
-  const scratch = await createScratchDatabase(server.settings, name, defaults, server.label);
+  // Deploy handles Ctrl-C itself (restore, service start): a signal stops the Django child, and finally drops.
+  const scratch = await createScratchDatabase(server.settings, name, defaults, server.label, { onSignal: 'abort' });
   try {
     const replay = await replayAndClassify({
       config,
