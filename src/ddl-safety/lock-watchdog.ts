@@ -1,6 +1,7 @@
-// Watches, on a connection of its own, for migrate's session waiting for a table's metadata lock. Past the
-// limit it names the sessions holding it up and either stops migrate's statement (KILL QUERY: migrate fails
-// and the deploy restores) or, when asked to, ends those sessions (KILL CONNECTION) so the migration goes on.
+// Watches, on a connection of its own, for our session (migrate's, or the restore's client) waiting for a
+// table's metadata lock. Past the limit it names the sessions holding it up and, by mode, stops our statement
+// (KILL QUERY: migrate fails and the deploy restores) or only reports them (a restore must finish); when asked
+// to, it ends those sessions instead (KILL CONNECTION) so the work goes on.
 import { connect, type Connection } from '../db/connect.js';
 import type { ConnectionSettings } from '../db/connection-settings.js';
 import { describeBlocker, findLockBlockers, tableOfStatement, WAITING_FOR_METADATA_LOCK } from '../checks/lock-blockers.js';
@@ -12,14 +13,16 @@ export interface WatchdogOptions {
   lockWaitSeconds: number;
   /** --kill-blockers: end the blocking sessions instead of stopping migrate. */
   killBlockers: boolean;
+  /** 'stop': KILL QUERY our waiting statement (migrate); 'report': only name the blockers, once per wait (restore). */
+  onWait: 'stop' | 'report';
   intervalMs?: number;
   /** Each action as it happens (journaled by the caller). */
   onEvent?: (event: WatchdogEvent) => void;
 }
 
 export interface WatchdogEvent {
-  action: 'stopped-migrate' | 'killed-blockers';
-  /** migrate's session and the statement it waited with. */
+  action: 'stopped-migrate' | 'killed-blockers' | 'reported';
+  /** Our waiting session and the statement it waited with. */
   session: number;
   statement: string;
   table: string | null;
@@ -41,6 +44,7 @@ export async function startLockWatchdog(options: WatchdogOptions): Promise<LockW
   const before = new Set((existing as Array<{ id: number }>).map((row) => Number(row.id)));
   const firstSeen = new Map<string, number>();
   const events: WatchdogEvent[] = [];
+  const reported = new Set<string>();
   let stopped = false;
   let timer: NodeJS.Timeout | null = null;
   let running: Promise<void> = Promise.resolve();
@@ -55,7 +59,7 @@ export async function startLockWatchdog(options: WatchdogOptions): Promise<LockW
       seen.add(key);
       if (!firstSeen.has(key)) firstSeen.set(key, now - Number(row.seconds) * 1000);
       const waitedSeconds = (now - firstSeen.get(key)!) / 1000;
-      if (waitedSeconds < options.lockWaitSeconds || stopped) continue;
+      if (waitedSeconds < options.lockWaitSeconds || stopped || reported.has(key)) continue;
       const statement = row.info ?? '';
       const table = tableOfStatement(statement);
       const read = await readServerSessions(connection);
@@ -65,6 +69,9 @@ export async function startLockWatchdog(options: WatchdogOptions): Promise<LockW
         for (const blocker of blockers) await connection.query(`KILL CONNECTION ${Number(blocker.session.id)}`).catch(() => undefined);
         event.action = 'killed-blockers';
         firstSeen.delete(key); // a new wait starts its own count
+      } else if (options.onWait === 'report') {
+        event.action = 'reported';
+        reported.add(key);
       } else {
         await connection.query(`KILL QUERY ${Number(row.id)}`).catch(() => undefined);
         stopped = true;

@@ -296,7 +296,7 @@ async function runLocked(run: LockedRun): Promise<number> {
       state.migrateStarted = true;
       await runner.run('migrate', 'migrate', async (step) => {
         output.detail(`python manage.py migrate --noinput${run.migrateArgs.length ? ` ${run.migrateArgs.join(' ')}` : ''}`);
-        const watched = { settings, lockWaitSeconds: deploy.lockWaitSeconds, killBlockers: Boolean(options.killBlockers), output, step };
+        const watched = { settings, lockWaitSeconds: deploy.lockWaitSeconds, killBlockers: Boolean(options.killBlockers), output, onWait: 'stop' as const, note: (detail: Record<string, unknown>) => step.note(detail, true) };
         const { value: result, stopped } = await withLockWatchdog(watched, () =>
           runManagePy(config, ['migrate', '--noinput', '--database', input.alias, ...run.migrateArgs], {
             live: true,
@@ -342,7 +342,9 @@ async function handleFailure(error: unknown, context: { run: LockedRun; runner: 
 
   if (state.migrateStarted && state.backup) {
     try {
-      await restoreAsStep(runner, `restore ${path.basename(state.backup.path)}`, settings, state.backup.path, { env, stateBefore: state.backup.state, output: run.output });
+      const backup = state.backup;
+      const watched = { settings, lockWaitSeconds: config.raw.deploy.lockWaitSeconds, killBlockers: Boolean(run.input.options.killBlockers), output: run.output, onWait: 'report' as const, note: (detail: Record<string, unknown>) => runner.journal.appendBestEffort({ event: 'step', step: 'restore', status: 'started', detail }) };
+      await withLockWatchdog(watched, () => restoreAsStep(runner, `restore ${path.basename(backup.path)}`, settings, backup.path, { env, stateBefore: backup.state, output: run.output }));
       state.outcome = interrupted ? 'interrupted-restored' : 'failed-restored';
       state.exitCode = interrupted ? ExitCode.interrupted : ExitCode.findings;
     } catch (restoreError) {

@@ -125,8 +125,8 @@ describe('deploy: metadata locks', () => {
     const s = await scenario('mdl-watchdog');
     const { deploy, blocker, before } = await deployWithBlockerAfterPreflight(s, []);
     const id = blocker.threadId;
-    // The failure path's restore needs the same lock: the blocker ends its transaction once the watchdog acted.
-    await waitFor(async () => existsSync(s.backupDir) && JSON.stringify((await readNewestJournal(s.backupDir)).entries).includes('"watchdog"'), 'the watchdog', 60_000);
+    // The failure path's restore needs the same lock: it waits, names the blocker, and goes on once it ends.
+    await waitFor(async () => existsSync(s.backupDir) && JSON.stringify((await readNewestJournal(s.backupDir)).entries).includes('"action":"reported"'), 'the restore waiting', 60_000);
     await blocker.query('COMMIT');
     await blocker.end();
     const result = await deploy;
@@ -135,6 +135,7 @@ describe('deploy: metadata locks', () => {
     expect(output).toMatch(new RegExp(`migrate waited [\\d.]+ s for the metadata lock of \`catalog_product\` .*held by session ${id} \\(${s.db.settings.user}@`));
     expect(output).toContain('stopped migrate (KILL QUERY');
     expect(output).toMatch(/Deploy FAILED at migrate: stopped by the lock watchdog/);
+    expect(output).toMatch(new RegExp(`the restore waited [\\d.]+ s for the metadata lock of \`\\w+\` .*held by session ${id} .*it goes on waiting, since the database must be restored. End them: KILL ${id}`));
     const journal = await readNewestJournal(s.backupDir);
     const watchdog = journal.entries.filter((entry) => entry.step === 'migrate' && entry.detail?.watchdog).at(-1)!.detail.watchdog[0];
     expect(watchdog).toMatchObject({ action: 'stopped-migrate', table: 'catalog_product' });
