@@ -65,8 +65,9 @@ export async function startLockWatchdog(options: WatchdogOptions): Promise<LockW
       const read = await readServerSessions(connection);
       const blockers = findLockBlockers(read.sessions, { database: options.settings.database, tables: table ? [table] : [], exclude: new Set([Number(row.id)]) });
       const event: WatchdogEvent = { action: 'stopped-migrate', session: Number(row.id), statement, table, waitedSeconds: Math.round(waitedSeconds * 10) / 10, blockers: blockers.map(describeBlocker), limits: blockers.length ? [] : read.limits };
-      if (options.killBlockers && blockers.length) {
-        for (const blocker of blockers) await connection.query(`KILL CONNECTION ${Number(blocker.session.id)}`).catch(() => undefined);
+      const killed = options.killBlockers ? await killSessions(connection, blockers.map((blocker) => blocker.session.id)) : null;
+      if (killed && killed.failures.length) event.limits.push(...killed.failures);
+      if (killed && killed.count > 0) {
         event.action = 'killed-blockers';
         firstSeen.delete(key); // a new wait starts its own count
       } else if (options.onWait === 'report') {
@@ -101,6 +102,21 @@ export async function startLockWatchdog(options: WatchdogOptions): Promise<LockW
       return events;
     },
   };
+}
+
+/** KILL CONNECTION each id; how many went, and why the others did not (another user's session needs CONNECTION ADMIN). */
+async function killSessions(connection: Connection, ids: number[]): Promise<{ count: number; failures: string[] }> {
+  let count = 0;
+  const failures: string[] = [];
+  for (const id of ids) {
+    try {
+      await connection.query(`KILL CONNECTION ${Number(id)}`);
+      count += 1;
+    } catch (error) {
+      failures.push(`could not kill session ${id}: ${(error as Error).message}`);
+    }
+  }
+  return { count, failures };
 }
 
 async function closeQuietly(connection: Connection): Promise<void> {

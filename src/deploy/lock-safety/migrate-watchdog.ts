@@ -46,7 +46,8 @@ export async function withLockWatchdog<T>(input: WatchedMigrateInput, work: () =
 /** What the watchdog did, in one message that names the table, the wait, the blockers and the way out. */
 export function describeWatchdogEvent(event: WatchdogEvent): string {
   const waited = `migrate waited ${event.waitedSeconds} s for the metadata lock of ${event.table ? `\`${event.table}\`` : 'a table'} (${event.statement.length > 120 ? `${event.statement.slice(0, 119)}…` : event.statement})`;
-  const blockers = event.blockers.length ? `held by ${event.blockers.join('; ')}` : `the blocking session could not be named${event.limits.length ? ` (${event.limits.join('; ')})` : ''}`;
+  const limits = event.limits.length ? ` (${event.limits.join('; ')})` : '';
+  const blockers = event.blockers.length ? `held by ${event.blockers.join('; ')}${limits}` : `the blocking session could not be named${limits}`;
   if (event.action === 'killed-blockers') return `${waited}, ${blockers}: killed them (--kill-blockers)`;
   if (event.action === 'reported') return `${waited.replace(/^migrate/, 'the restore')}, ${blockers}: it goes on waiting, since the database must be restored. End them: ${event.blockers.length ? event.blockers.map((text) => `KILL ${/session (\d+)/.exec(text)?.[1]}`).join('; ') : 'see SHOW PROCESSLIST'}`;
   return `${waited}, ${blockers}: stopped migrate (KILL QUERY ${event.session}) so nothing queues behind it. End those sessions, or rerun with --kill-blockers, or raise "deploy.lockWaitSeconds"`;
