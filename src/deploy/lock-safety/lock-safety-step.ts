@@ -101,5 +101,5 @@ export function summarizeLockSafety(outcome: LockSafetyOutcome): string {
     counts.set(label, (counts.get(label) ?? 0) + 1);
   }
   const parts = [...counts].map(([label, count]) => `${count} ${label}`);
-  return `${parts.length ? parts.join(', ') : 'no DDL'}${outcome.blockers.length ? `; ${outcome.blockers.length} session(s) may block` : ''} (asked ${outcome.report.replay.server ?? 'the server'} on a scratch replay)`;
+  return `${parts.length ? parts.join(', ') : 'no DDL'}${outcome.blockers.length ? `; ${outcome.blockers.length} session(s) may block` : ''} (asked ${outcome.report.replay.server ?? 'the server'} on a scratch replay, ${(outcome.report.ms / 1000).toFixed(1)} s)`;
 }

@@ -16,9 +16,9 @@ import { deployLockPath, inspectLocalLock } from '../locks/local-lock.js';
 import { databaseLockHolder, databaseLockName } from '../locks/database-lock.js';
 import { findUnfinishedJournal } from '../journal/journal-reader.js';
 import { describeRecovery, planRecovery } from '../recovery/plan-recovery.js';
-import { probeMigrations } from '../django/migration-probe.js';
+import { probeMigrations, type MigrationProbe } from '../django/migration-probe.js';
 import { downCommands, upCommands } from '../service/service-commands.js';
-import { checkLockSafety, summarizeLockSafety } from '../lock-safety/lock-safety-step.js';
+import { checkLockSafety, summarizeLockSafety, type LockSafetyOutcome } from '../lock-safety/lock-safety-step.js';
 
 export interface PlanInput {
   config: ResolvedConfig;
@@ -39,6 +39,8 @@ export async function printDeployPlan(input: PlanInput): Promise<number> {
   const deploy = config.raw.deploy;
   output.line('info', `deploy --plan: ${describeConnection(settings)}, checkout ${config.repoRoot}. Nothing is changed.`);
 
+  // Django's plan and the scratch replay take seconds of their own: they run while the preflight checks do.
+  const migrations = probeAndClassify(input);
   const checks: PreflightCheck[] = [checkRole(config), checkMigrateArgs(input.migrateArgs), inspectBackupDir(backupDir)];
   checks.push(...(await runRemainingPreflight({ config, settings, backupDir, pull: input.pull, env: input.env, alias: input.alias })));
   checks.push(await inspectLocks(settings, backupDir));
@@ -49,13 +51,12 @@ export async function printDeployPlan(input: PlanInput): Promise<number> {
   if (unfinished) output.line('warn', `${describeRecovery(planRecovery(unfinished))} A deploy would do this first (journal: ${unfinished.file}).`);
 
   let pendingCount: number | null = null;
-  try {
-    const probe = await probeMigrations(config, { sql: false, env: input.env, secrets: input.secrets, alias: input.alias });
+  const { probe, lockSafety, error } = await migrations;
+  if (probe) {
     pendingCount = probe.pending.length;
     output.line('info', `Migrations in the checkout as it is now${input.pull ? ' (the pull may bring more)' : ''}: ${probe.plan.filter((node) => node.applied).length} applied, ${probe.pending.length} pending`);
     for (const item of probe.pending) output.detail(`[ ] ${item.app}.${item.name}`);
-    if (probe.pending.length) {
-      const lockSafety = await checkLockSafety({ config, env: input.env, settings, alias: input.alias, probe, secrets: input.secrets, allowBlocking: Boolean(input.options.allowBlocking) });
+    if (lockSafety) {
       output.line(lockSafety.refusal ? 'failed' : lockSafety.problem ? 'warn' : 'info', `Lock safety: ${summarizeLockSafety(lockSafety)}`);
       for (const line of lockSafety.lines) output.detail(line);
       if (lockSafety.refusal) {
@@ -63,9 +64,8 @@ export async function printDeployPlan(input: PlanInput): Promise<number> {
         checks.push({ name: 'lock safety', ok: false, summary: lockSafety.refusal.message, fix: lockSafety.refusal.fix });
       }
     }
-  } catch (error) {
-    output.line('warn', `could not list the migrations: ${(error as Error).message}${(error as { output?: string }).output ? `\n${(error as { output?: string }).output}` : ''}`);
   }
+  if (error) output.line('warn', `${probe ? 'could not check lock safety' : 'could not list the migrations'}: ${error.message}${(error as { output?: string }).output ? `\n${(error as { output?: string }).output}` : ''}`);
 
   const down = downCommands(deploy);
   const up = upCommands(deploy);
@@ -91,6 +91,19 @@ export async function printDeployPlan(input: PlanInput): Promise<number> {
   }
   output.line('ok', 'A deploy would pass its preflight.');
   return ExitCode.ok;
+}
+
+/** Django's plan for the checkout as it is and, with migrations pending, their lock safety; failures returned, not thrown. */
+async function probeAndClassify(input: PlanInput): Promise<{ probe: MigrationProbe | null; lockSafety: LockSafetyOutcome | null; error: Error | null }> {
+  let probe: MigrationProbe | null = null;
+  try {
+    probe = await probeMigrations(input.config, { sql: false, env: input.env, secrets: input.secrets, alias: input.alias });
+    if (!probe.pending.length) return { probe, lockSafety: null, error: null };
+    const lockSafety = await checkLockSafety({ config: input.config, env: input.env, settings: input.settings, alias: input.alias, probe, secrets: input.secrets, allowBlocking: Boolean(input.options.allowBlocking) });
+    return { probe, lockSafety, error: null };
+  } catch (error) {
+    return { probe, lockSafety: null, error: error as Error };
+  }
 }
 
 async function inspectLocks(settings: ConnectionSettings, backupDir: string): Promise<PreflightCheck> {
