@@ -23,8 +23,8 @@ export async function readServerSessions(connection: Connection): Promise<Sessio
   } catch (error) {
     limits.push(`without the PROCESS privilege the server shows neither other users' sessions nor anyone's open transactions (${(error as Error).message}): GRANT PROCESS ON *.* to this user to see and name blockers`);
   }
+  // Without it, each open transaction found says itself that its tables are not known (lock-blockers.ts).
   const locks = await readMetadataLocks(connection);
-  if (!locks && !limits.length) limits.push('which tables an idle transaction has read is not known (INSTALL SONAME \'metadata_lock_info\' makes it exact)');
   const sessions = (processRows as Array<Record<string, unknown>>).map((row): ServerSession => {
     const id = Number(row.id);
     const transaction = transactions.get(id);
