@@ -44,7 +44,8 @@ export async function checkLockSafety(input: LockSafetyInput): Promise<LockSafet
     report = await assessPendingDdl({ config, env: input.env, settings, alias: input.alias, probe: input.probe, secrets: input.secrets });
   } catch (error) {
     if (error instanceof UserError && /Refused/.test(error.message)) throw error;
-    problem = `the pending migrations could not be classified on a scratch database: ${(error as Error).message}`;
+    const fix = (error as { fix?: string }).fix;
+    problem = `the pending migrations could not be classified on a scratch database: ${(error as Error).message}${fix ? ` (fix: ${fix})` : ''}`;
   }
   const lines = report ? describeLockSafety(report) : [`! ${problem}`];
   const tables = report?.tables ?? [];
