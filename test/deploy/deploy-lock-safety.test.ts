@@ -12,11 +12,11 @@ import { COPYING_TYPE_CHANGE, TWO_GOOD_MIGRATIONS } from './migration-sources.js
 
 const scenario = useScenarios();
 
-/** Commits a change to the "deploy" config section and brings the server checkout up to it. */
-async function setDeployConfig(s: Scenario, deploy: Record<string, unknown>): Promise<void> {
+/** Commits a change to a config section ("deploy" by default) and brings the server checkout up to it. */
+async function setDeployConfig(s: Scenario, values: Record<string, unknown>, section = 'deploy'): Promise<void> {
   const file = path.join(s.dev, 'migration-guard.config.json');
-  const config = JSON.parse(await readFile(file, 'utf8')) as { deploy: Record<string, unknown> };
-  await s.push('Deploy settings', { 'migration-guard.config.json': `${JSON.stringify({ ...config, deploy: { ...config.deploy, ...deploy } }, null, 2)}\n` });
+  const config = JSON.parse(await readFile(file, 'utf8')) as Record<string, Record<string, unknown> | undefined>;
+  await s.push('Settings', { 'migration-guard.config.json': `${JSON.stringify({ ...config, [section]: { ...config[section], ...values } }, null, 2)}\n` });
   await s.serverGit('pull', '-q', '--ff-only');
 }
 
@@ -78,6 +78,20 @@ describe('deploy: blocking table copies', () => {
     expect(allowed.exitCode, allowed.stdout + allowed.stderr).toBe(0);
     expect(allowed.stdout).toContain('accepted with --allow-blocking: catalog.0005_price_cents_bigint blocks writes on `catalog_product`');
     expect(await columnType(s, 'catalog_product', 'price_cents')).toBe('bigint(20)');
+  });
+});
+
+describe('deploy: lock safety that cannot be checked', () => {
+  it('says why and how to fix it (no right to create the scratch database), and does not refuse', async () => {
+    const s = await scenario('copy-unchecked');
+    await setDeployConfig(s, { scratchDatabase: 'elsewhere_{random}' }, 'drift');
+    await s.push('Two migrations', TWO_GOOD_MIGRATIONS);
+    await s.serverGit('pull', '-q', '--ff-only');
+    const plan = await s.deploy(['--plan', '--no-pull']);
+    const output = plan.stdout + plan.stderr;
+    expect(plan.exitCode, output).toBe(0);
+    expect(output).toMatch(/! Lock safety: not classified \(see above\)/);
+    expect(output).toMatch(/could not be classified on a scratch database: Cannot create the scratch database "elsewhere_[0-9a-f]{8}" .* may not create databases there\. \(fix: Let it create scratch databases: GRANT ALL PRIVILEGES ON `elsewhere%`/);
   });
 });
 
