@@ -79,6 +79,7 @@ export async function replayAndClassify(input: DdlReplayInput): Promise<DdlRepla
       fix: "Check the settings' DATABASES (a database router or OPTIONS that choose another database), then run: migration-guard doctor",
     });
   }
+  if (result.isCanceled) throw new Error(`interrupted: the replay on the scratch database "${input.scratch.database}" was stopped`);
   const line = output.split('\n').reverse().find((text) => text.startsWith(MARKER));
   if (result.exitCode !== 0 || !line) {
     const tail = output.trim().split('\n').slice(-8).join('\n');
