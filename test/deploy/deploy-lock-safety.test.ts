@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import mysql from 'mysql2/promise';
 import { adminQuery } from '../helpers/database.js';
 import { useScenarios, databaseFingerprint, readNewestJournal, stepStatuses, waitFor, type Scenario } from './deploy-scenario.js';
-import { COPYING_TYPE_CHANGE, TWO_GOOD_MIGRATIONS } from './migration-sources.js';
+import { COPYING_TYPE_CHANGE, LOCK_KINDS, TWO_GOOD_MIGRATIONS } from './migration-sources.js';
 
 const scenario = useScenarios();
 
@@ -92,6 +92,26 @@ describe('deploy: lock safety that cannot be checked', () => {
     expect(plan.exitCode, output).toBe(0);
     expect(output).toMatch(/! Lock safety: not classified \(see above\)/);
     expect(output).toMatch(/could not be classified on a scratch database: Cannot create the scratch database "elsewhere_[0-9a-f]{8}" .* may not create databases there\. \(fix: Let it create scratch databases: GRANT ALL PRIVILEGES ON `elsewhere%`/);
+  });
+});
+
+describe('deploy: Ctrl-C during lock safety', () => {
+  it('stops the replay, drops the scratch database, starts the service and exits 130 with the database unchanged', async () => {
+    const s = await scenario('ddl-sigint');
+    await s.push('Migrations of every lock kind', LOCK_KINDS);
+    const before = await databaseFingerprint(s.db.settings);
+    const deploy = s.startDeploy();
+    const scratch = async () => (await adminQuery('SELECT SCHEMA_NAME AS name FROM information_schema.SCHEMATA WHERE SCHEMA_NAME LIKE ?', [`${s.db.settings.database}\\_\\_%`])) as unknown[];
+    await waitFor(async () => (await scratch()).length > 0, 'the scratch database', 60_000, 20);
+    deploy.kill('SIGINT');
+    const result = await deploy;
+    const output = String(result.all);
+    expect(result.exitCode, output).toBe(130);
+    expect(output).toMatch(/Deploy INTERRUPTED/);
+    expect(output).toMatch(/could not be classified on a scratch database: interrupted: the replay on the scratch database "\w+__drift_[0-9a-f]{8}" was stopped/);
+    expect(await s.serviceEvents()).toEqual(['stop', 'start']);
+    expect(await databaseFingerprint(s.db.settings)).toEqual(before);
+    expect(await scratch()).toEqual([]);
   });
 });
 
