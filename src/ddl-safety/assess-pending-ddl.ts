@@ -37,6 +37,8 @@ export interface AssessInput {
   alias: string;
   probe: MigrationProbe;
   secrets: string[];
+  /** Told the scratch database's name as soon as it exists (deploy journals it, so a kill -9 leaves a name to drop). */
+  onScratchCreated?: (name: string) => void;
 }
 
 /** Classifies the probe's pending migrations on a scratch database and sizes what they touch on the live one. */
@@ -53,6 +55,7 @@ export async function assessPendingDdl(input: AssessInput): Promise<LockSafetyRe
   const name = scratchDatabaseName(config.raw.drift.scratchDatabase, settings.database);
   // Deploy handles Ctrl-C itself (restore, service start): a signal stops the Django child, and finally drops.
   const scratch = await createScratchDatabase(server.settings, name, defaults, server.label, { onSignal: 'abort' });
+  input.onScratchCreated?.(name);
   try {
     const replay = await replayAndClassify({
       config,

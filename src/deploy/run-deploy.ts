@@ -257,7 +257,7 @@ async function runLocked(run: LockedRun): Promise<number> {
 
     if (probe.pending.length) {
       await runner.run('lock-safety', 'lock safety', async (step) => {
-        const outcome = await checkLockSafety({ config, env, settings, alias: input.alias, probe, secrets: run.secrets, allowBlocking: Boolean(options.allowBlocking) });
+        const outcome = await checkLockSafety({ config, env, settings, alias: input.alias, probe, secrets: run.secrets, allowBlocking: Boolean(options.allowBlocking), onScratchCreated: (name) => step.note({ scratchDatabase: name }, true) });
         step.note(outcome.journal);
         for (const line of outcome.lines) output.detail(line);
         if (outcome.refusal) throw outcome.refusal;

@@ -19,6 +19,7 @@ export interface LockSafetyInput {
   probe: MigrationProbe;
   secrets: string[];
   allowBlocking: boolean;
+  onScratchCreated?: (name: string) => void;
 }
 
 export interface LockSafetyOutcome {
@@ -41,7 +42,7 @@ export async function checkLockSafety(input: LockSafetyInput): Promise<LockSafet
   let report: LockSafetyReport | null = null;
   let problem: string | null = null;
   try {
-    report = await assessPendingDdl({ config, env: input.env, settings, alias: input.alias, probe: input.probe, secrets: input.secrets });
+    report = await assessPendingDdl({ config, env: input.env, settings, alias: input.alias, probe: input.probe, secrets: input.secrets, onScratchCreated: input.onScratchCreated });
   } catch (error) {
     if (error instanceof UserError && /Refused/.test(error.message)) throw error;
     const fix = (error as { fix?: string }).fix;
