@@ -115,6 +115,27 @@ describe('deploy: Ctrl-C during lock safety', () => {
   });
 });
 
+describe('deploy: kill -9 during lock safety', () => {
+  it('the next deploy drops the scratch database it left behind, then deploys', async () => {
+    const s = await scenario('ddl-kill9');
+    await s.push('Two migrations', TWO_GOOD_MIGRATIONS);
+    const scratch = async () => ((await adminQuery('SELECT SCHEMA_NAME AS name FROM information_schema.SCHEMATA WHERE SCHEMA_NAME LIKE ?', [`${s.db.settings.database}\\_\\_%`])) as Array<{ name: string }>).map((row) => row.name);
+    const deploy = s.startDeploy();
+    await waitFor(async () => (await scratch()).length > 0, 'the scratch database', 60_000, 20);
+    const left = await scratch();
+    deploy.kill('SIGKILL');
+    await deploy;
+    await waitFor(async () => JSON.stringify((await readNewestJournal(s.backupDir)).entries).includes(left[0]!), 'the journaled scratch name', 5_000);
+
+    const rerun = await s.deploy();
+    const output = rerun.stdout + rerun.stderr;
+    expect(rerun.exitCode, output).toBe(0);
+    expect(output).toContain('it stopped during "lock-safety"');
+    expect(output).toContain(`dropped the scratch database "${left[0]}" left by the lock-safety step`);
+    expect(await scratch()).toEqual([]);
+  });
+});
+
 describe('deploy: metadata locks', () => {
   it('--plan names an open transaction on an altered table (with its age, user, host and statement)', async () => {
     const s = await scenario('mdl-plan');
