@@ -24,7 +24,6 @@ def _mg_ddl_replay():
     pending = [tuple(item) for item in _mg_json.loads(_mg_os.environ['MIGRATION_GUARD_PENDING'])]
     connection = connections[alias]
     out = {'replayed': 0, 'migrations': [], 'error': None, 'server': None}
-    quote = lambda name: '`%s`' % name.replace('`', '``')
     refused_codes = (1845, 1846)
     name = r'(`(?:[^`]|``)+`|\w+)'
     create_index = _mg_re.compile(r'^\s*CREATE\s+(UNIQUE\s+|FULLTEXT\s+|SPATIAL\s+)?INDEX\s+' + name + r'\s+ON\s+' + name + r'\s*(\(.*\))\s*$', _mg_re.I | _mg_re.S)
