@@ -18,6 +18,7 @@ export type ProblemCode =
   | 'mysql-several-schema-operations'
   | 'mysql-schema-and-data-operations'
   | 'mysql-table-rewrite'
+  | 'mysql-blocking-alter'
   | 'linear-max-migration';
 
 export interface Problem {

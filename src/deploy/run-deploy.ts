@@ -30,6 +30,8 @@ import { checkMigrateArgs } from './preflight/migrate-args-check.js';
 import { prepareBackupDir } from './preflight/backup-dir-check.js';
 import { runRemainingPreflight } from './preflight/run-preflight.js';
 import { printDeployPlan } from './plan/print-plan.js';
+import { checkLockSafety, summarizeLockSafety } from './lock-safety/lock-safety-step.js';
+import { describeWatchdogEvent, withLockWatchdog } from './lock-safety/migrate-watchdog.js';
 
 export interface DeployOptions {
   /** Print what would happen and change nothing. */
@@ -42,6 +44,10 @@ export interface DeployOptions {
   backupDir?: string;
   /** Arguments after `--`, added to deploy.migrateArgs. */
   migrateArgs: string[];
+  /** --allow-blocking: deploy even when a migration would copy a table over "deploy.maxBlockingCopyRows". */
+  allowBlocking?: boolean;
+  /** --kill-blockers: the watchdog kills sessions keeping migrate waiting for a metadata lock, instead of stopping migrate. */
+  killBlockers?: boolean;
 }
 
 export interface DeployInput {
@@ -249,6 +255,17 @@ async function runLocked(run: LockedRun): Promise<number> {
     state.probe = probe;
     checkpoint();
 
+    if (probe.pending.length) {
+      await runner.run('lock-safety', 'lock safety', async (step) => {
+        const outcome = await checkLockSafety({ config, env, settings, alias: input.alias, probe, secrets: run.secrets, allowBlocking: Boolean(options.allowBlocking), onScratchCreated: (name) => step.note({ scratchDatabase: name }, true) });
+        step.note(outcome.journal);
+        for (const line of outcome.lines) output.detail(line);
+        if (outcome.refusal) throw outcome.refusal;
+        step.summary = summarizeLockSafety(outcome);
+      });
+      checkpoint();
+    }
+
     if (probe.pending.length === 0) {
       runner.skip('backup', 'backup', 'nothing to migrate');
       runner.skip('migrate', 'migrate', 'nothing to migrate');
@@ -279,12 +296,16 @@ async function runLocked(run: LockedRun): Promise<number> {
       state.migrateStarted = true;
       await runner.run('migrate', 'migrate', async (step) => {
         output.detail(`python manage.py migrate --noinput${run.migrateArgs.length ? ` ${run.migrateArgs.join(' ')}` : ''}`);
-        const result = await runManagePy(config, ['migrate', '--noinput', '--database', input.alias, ...run.migrateArgs], {
-          live: true,
-          env,
-          onSpawn: (pid) => step.note({ pid, startTicks: identityOf(pid).startTicks }, true),
-        });
+        const watched = { settings, lockWaitSeconds: deploy.lockWaitSeconds, killBlockers: Boolean(options.killBlockers), output, onWait: 'stop' as const, note: (detail: Record<string, unknown>) => step.note(detail, true) };
+        const { value: result, stopped } = await withLockWatchdog(watched, () =>
+          runManagePy(config, ['migrate', '--noinput', '--database', input.alias, ...run.migrateArgs], {
+            live: true,
+            env,
+            onSpawn: (pid) => step.note({ pid, startTicks: identityOf(pid).startTicks }, true),
+          }),
+        );
         step.note({ exitCode: result.exitCode ?? null, signal: result.signal ?? null });
+        if (result.exitCode !== 0 && stopped) throw new Error(`stopped by the lock watchdog: ${describeWatchdogEvent(stopped)}`);
         if (result.exitCode !== 0) throw new Error(`manage.py migrate failed (${result.exitCode === undefined ? `signal ${result.signal}` : `exit ${result.exitCode}`})`);
         step.summary = `${probe.pending.length} migration${probe.pending.length === 1 ? '' : 's'} applied`;
       });
@@ -323,7 +344,9 @@ async function handleFailure(error: unknown, context: { run: LockedRun; runner: 
 
   if (state.migrateStarted && state.backup) {
     try {
-      await restoreAsStep(runner, `restore ${path.basename(state.backup.path)}`, settings, state.backup.path, { env, stateBefore: state.backup.state, output: run.output });
+      const backup = state.backup;
+      const watched = { settings, lockWaitSeconds: config.raw.deploy.lockWaitSeconds, killBlockers: Boolean(run.input.options.killBlockers), output: run.output, onWait: 'report' as const, note: (detail: Record<string, unknown>) => runner.journal.appendBestEffort({ event: 'step', step: 'restore', status: 'started', detail }) };
+      await withLockWatchdog(watched, () => restoreAsStep(runner, `restore ${path.basename(backup.path)}`, settings, backup.path, { env, stateBefore: backup.state, output: run.output }));
       state.outcome = interrupted ? 'interrupted-restored' : 'failed-restored';
       state.exitCode = interrupted ? ExitCode.interrupted : ExitCode.findings;
     } catch (restoreError) {

@@ -28,13 +28,15 @@ export function scratchDatabaseName(template: string, database: string, random =
 
 /**
  * Creates an empty database with the given defaults. Until drop() it is dropped on SIGINT/SIGTERM and on
- * process exit too, synchronously through the mariadb client, so an interrupted run leaves nothing behind.
+ * process exit too, synchronously through the mariadb client, so an interrupted run leaves nothing behind
+ * (with `onSignal: 'abort'`, a signal only aborts `signal`, and the caller's own handling goes on to drop() it).
  */
 export async function createScratchDatabase(
   server: Omit<ConnectionSettings, 'database'>,
   name: string,
   defaults: { charset: string; collation: string },
   where: string,
+  options: { onSignal?: 'drop-and-exit' | 'abort' } = {},
 ): Promise<ScratchDatabase> {
   const settings: ConnectionSettings = { ...server, database: name };
   await withConnection(
@@ -74,7 +76,12 @@ export async function createScratchDatabase(
     return dropped;
   };
   // Exits itself: other listeners (execa's signal-exit among them) make "is anyone else handling it?" unanswerable.
+  // 'abort': a caller with its own interrupt handling (deploy) only has the Django child stopped; its finally drops.
   const onSignal = (): void => {
+    if (options.onSignal === 'abort') {
+      controller.abort();
+      return;
+    }
     const gone = dropSync();
     process.stderr.write(`\nInterrupted${gone ? `; scratch database "${name}" dropped` : `; drop the scratch database by hand: DROP DATABASE \`${name}\`;`}.\n`);
     process.exit(ExitCode.interrupted);

@@ -92,6 +92,7 @@ describe('migration-guard deploy', () => {
       'service-stop': 'ok',
       pull: 'ok',
       migrations: 'ok',
+      'lock-safety': 'ok',
       backup: 'ok',
       sqlmigrate: 'ok',
       migrate: 'ok',
@@ -99,7 +100,7 @@ describe('migration-guard deploy', () => {
       'service-start': 'ok',
     });
     const order = journal.entries.filter((entry) => entry.event === 'step' && entry.status === 'ok').map((entry) => entry.step);
-    expect(order).toEqual(['preflight', 'service-stop', 'pull', 'migrations', 'backup', 'sqlmigrate', 'migrate', 'verify', 'service-start']);
+    expect(order).toEqual(['preflight', 'service-stop', 'pull', 'migrations', 'lock-safety', 'backup', 'sqlmigrate', 'migrate', 'verify', 'service-start']);
     expect(journal.entries.at(-1)).toMatchObject({ event: 'deploy-finished', detail: { outcome: 'deployed', exitCode: 0 } });
     const journalText = await readFile(journal.file, 'utf8');
     expect(journalText).not.toContain(s.db.settings.password);

@@ -82,3 +82,30 @@ export const TWO_TABLES: Record<string, string> = {
 export const SERVER_MADE_MIGRATION = migration(['catalog', '0004_tags_and_sku'], [
   "migrations.AddField(model_name='product', name='note', field=models.TextField(blank=True, default=''))",
 ]);
+
+/** Lock-safety: one migration per kind of ALTER the server answers differently (models not changed: classification only). */
+export const LOCK_KINDS: Record<string, string> = {
+  'catalog/migrations/0005_instant_nullable_field.py': migration(['catalog', '0004_tags_and_sku'], [
+    "migrations.AddField(model_name='product', name='weight_grams', field=models.IntegerField(null=True))",
+  ]),
+  'catalog/migrations/0006_inplace_index.py': migration(['catalog', '0005_instant_nullable_field'], [
+    "migrations.AddIndex(model_name='product', index=models.Index(fields=['price_cents'], name='catalog_price_idx'))",
+  ]),
+  'catalog/migrations/0007_copy_foreign_key.py': migration(['catalog', '0006_inplace_index'], [
+    "migrations.AddField(model_name='product', name='main_tag', field=models.ForeignKey(null=True, on_delete=models.SET_NULL, related_name='+', to='catalog.tag'))",
+  ]),
+  'catalog/migrations/0008_copy_varchar_over_255_bytes.py': migration(['catalog', '0007_copy_foreign_key'], [
+    "migrations.AlterField(model_name='tag', name='label', field=models.CharField(max_length=100, unique=True))",
+  ]),
+  'catalog/migrations/0009_copy_type_change.py': migration(['catalog', '0008_copy_varchar_over_255_bytes'], [
+    "migrations.AlterField(model_name='product', name='price_cents', field=models.BigIntegerField(default=0))",
+  ]),
+};
+
+/** A column type change on catalog_product (a table copy), with its model change: deployable with --allow-blocking. */
+export const COPYING_TYPE_CHANGE: Record<string, string> = {
+  'catalog/models.py': catalogModels.replace('    price_cents = models.IntegerField(default=0)\n', '    price_cents = models.BigIntegerField(default=0)\n'),
+  'catalog/migrations/0005_price_cents_bigint.py': migration(['catalog', '0004_tags_and_sku'], [
+    "migrations.AlterField(model_name='product', name='price_cents', field=models.BigIntegerField(default=0))",
+  ]),
+};

@@ -8,6 +8,8 @@ interface DeployFlags {
   pull: boolean;
   leaveStopped?: boolean;
   backupDir?: string;
+  allowBlocking?: boolean;
+  killBlockers?: boolean;
 }
 
 export function register(program: Command): void {
@@ -19,6 +21,8 @@ export function register(program: Command): void {
     .option('--no-pull', 'deploy what is checked out (skip git pull --ff-only)')
     .option('--leave-stopped', 'do not run serviceStart / maintenanceOff at the end')
     .option('--backup-dir <dir>', 'where backups, journals and the lock go (default: "deploy.backupDir")')
+    .option('--allow-blocking', 'deploy even if a migration copies a table larger than "deploy.maxBlockingCopyRows" (writes wait meanwhile)')
+    .option('--kill-blockers', 'when migrate waits for a metadata lock longer than "deploy.lockWaitSeconds", kill the sessions holding it instead of stopping migrate')
     .addHelpText(
       'after',
       '\nExit codes: 0 deployed (or nothing to migrate); 1 migrate/verify failed and the database was restored (or nothing had been migrated), or the service did not start; 2 refused or stopped before migrating (nothing changed); 4 the restore failed: needs a human now; 130 interrupted (restored if needed).\nJournal: <backupDir>/deploy-<id>.journal.jsonl, one JSON line per step.',
@@ -30,7 +34,7 @@ export function register(program: Command): void {
         env: context.env,
         settings: await context.connectionSettings(),
         alias: context.alias,
-        options: { plan: Boolean(flags.plan), pull: flags.pull, leaveStopped: Boolean(flags.leaveStopped), backupDir: flags.backupDir, migrateArgs },
+        options: { plan: Boolean(flags.plan), pull: flags.pull, leaveStopped: Boolean(flags.leaveStopped), backupDir: flags.backupDir, migrateArgs, allowBlocking: Boolean(flags.allowBlocking), killBlockers: Boolean(flags.killBlockers) },
       });
     });
 }

@@ -29,6 +29,10 @@ export const deploySection = z
     lockTimeout: z.number().int().min(0).default(5),
     /** Extra arguments for `manage.py migrate` (options only; --fake/--fake-initial/--database and targets are refused). */
     migrateArgs: z.array(z.string()).default([]),
+    /** Refuse a deploy whose DDL would block writes (copy the table) on a table with more rows than this (estimate); --allow-blocking accepts it. */
+    maxBlockingCopyRows: z.number().int().min(0).default(100_000),
+    /** Seconds migrate may wait for a table's metadata lock before the watchdog stops it (or, with --kill-blockers, kills the blockers). */
+    lockWaitSeconds: z.number().positive().default(10),
   })
   .strict()
   .superRefine((section, context) => {

@@ -16,15 +16,16 @@ import { deployLockPath, inspectLocalLock } from '../locks/local-lock.js';
 import { databaseLockHolder, databaseLockName } from '../locks/database-lock.js';
 import { findUnfinishedJournal } from '../journal/journal-reader.js';
 import { describeRecovery, planRecovery } from '../recovery/plan-recovery.js';
-import { probeMigrations } from '../django/migration-probe.js';
+import { probeMigrations, type MigrationProbe } from '../django/migration-probe.js';
 import { downCommands, upCommands } from '../service/service-commands.js';
+import { checkLockSafety, summarizeLockSafety, type LockSafetyOutcome } from '../lock-safety/lock-safety-step.js';
 
 export interface PlanInput {
   config: ResolvedConfig;
   env: NodeJS.ProcessEnv;
   settings: ConnectionSettings;
   alias: string;
-  options: { leaveStopped: boolean };
+  options: { leaveStopped: boolean; allowBlocking?: boolean; killBlockers?: boolean };
   output: DeployOutput;
   backupDir: string;
   migrateArgs: string[];
@@ -38,6 +39,8 @@ export async function printDeployPlan(input: PlanInput): Promise<number> {
   const deploy = config.raw.deploy;
   output.line('info', `deploy --plan: ${describeConnection(settings)}, checkout ${config.repoRoot}. Nothing is changed.`);
 
+  // Django's plan and the scratch replay take seconds of their own: they run while the preflight checks do.
+  const migrations = probeAndClassify(input);
   const checks: PreflightCheck[] = [checkRole(config), checkMigrateArgs(input.migrateArgs), inspectBackupDir(backupDir)];
   checks.push(...(await runRemainingPreflight({ config, settings, backupDir, pull: input.pull, env: input.env, alias: input.alias })));
   checks.push(await inspectLocks(settings, backupDir));
@@ -48,14 +51,21 @@ export async function printDeployPlan(input: PlanInput): Promise<number> {
   if (unfinished) output.line('warn', `${describeRecovery(planRecovery(unfinished))} A deploy would do this first (journal: ${unfinished.file}).`);
 
   let pendingCount: number | null = null;
-  try {
-    const probe = await probeMigrations(config, { sql: false, env: input.env, secrets: input.secrets, alias: input.alias });
+  const { probe, lockSafety, error } = await migrations;
+  if (probe) {
     pendingCount = probe.pending.length;
     output.line('info', `Migrations in the checkout as it is now${input.pull ? ' (the pull may bring more)' : ''}: ${probe.plan.filter((node) => node.applied).length} applied, ${probe.pending.length} pending`);
     for (const item of probe.pending) output.detail(`[ ] ${item.app}.${item.name}`);
-  } catch (error) {
-    output.line('warn', `could not list the migrations: ${(error as Error).message}${(error as { output?: string }).output ? `\n${(error as { output?: string }).output}` : ''}`);
+    if (lockSafety) {
+      output.line(lockSafety.refusal ? 'failed' : lockSafety.problem ? 'warn' : 'info', `Lock safety: ${summarizeLockSafety(lockSafety)}`);
+      for (const line of lockSafety.lines) output.detail(line);
+      if (lockSafety.refusal) {
+        output.detail(`fix: ${lockSafety.refusal.fix}`);
+        checks.push({ name: 'lock safety', ok: false, summary: lockSafety.refusal.message, fix: lockSafety.refusal.fix });
+      }
+    }
   }
+  if (error) output.line('warn', `${probe ? 'could not check lock safety' : 'could not list the migrations'}: ${error.message}${(error as { output?: string }).output ? `\n${(error as { output?: string }).output}` : ''}`);
 
   const down = downCommands(deploy);
   const up = upCommands(deploy);
@@ -64,8 +74,9 @@ export async function printDeployPlan(input: PlanInput): Promise<number> {
     ...down.map((command) => `${command.step}: ${command.command}`),
     input.pull ? `git pull --ff-only${checks.find((check) => check.name === 'pull')?.summary.replace(/^git pull --ff-only/, '') ?? ''}` : 'no pull (--no-pull or "deploy.pull": false)',
     'list pending migrations (Django\'s migration plan) and collect their SQL (sqlmigrate)',
+    `lock safety: replay them on a scratch database and ask the server how each ALTER runs; refuse a table copy over ${deploy.maxBlockingCopyRows.toLocaleString('en-US')} rows${input.options.allowBlocking ? ' (accepted: --allow-blocking)' : ''}; list sessions that could block`,
     `if any are pending: back up to ${path.join(backupDir, `${settings.database}-<timestamp>-<gitrev>.sql.gz`)} (verified, fsynced; keep ${deploy.keep}) and save their SQL beside it (.pending.sql)`,
-    `python manage.py migrate --noinput${input.migrateArgs.length ? ` ${input.migrateArgs.join(' ')}` : ''}`,
+    `python manage.py migrate --noinput${input.migrateArgs.length ? ` ${input.migrateArgs.join(' ')}` : ''} (a watchdog stops it after ${deploy.lockWaitSeconds} s waiting for a metadata lock${input.options.killBlockers ? '; --kill-blockers: kills the blockers instead' : ''})`,
     'verify: every migration applied; makemigrations --check --dry-run --noinput finds nothing',
     'on failure: restore the backup, verify it against the state before the deploy, move the checkout back',
     ...(input.options.leaveStopped ? ['leave the application stopped (--leave-stopped)'] : up.map((command) => `${command.step}: ${command.command} (whatever happened)`)),
@@ -80,6 +91,19 @@ export async function printDeployPlan(input: PlanInput): Promise<number> {
   }
   output.line('ok', 'A deploy would pass its preflight.');
   return ExitCode.ok;
+}
+
+/** Django's plan for the checkout as it is and, with migrations pending, their lock safety; failures returned, not thrown. */
+async function probeAndClassify(input: PlanInput): Promise<{ probe: MigrationProbe | null; lockSafety: LockSafetyOutcome | null; error: Error | null }> {
+  let probe: MigrationProbe | null = null;
+  try {
+    probe = await probeMigrations(input.config, { sql: false, env: input.env, secrets: input.secrets, alias: input.alias });
+    if (!probe.pending.length) return { probe, lockSafety: null, error: null };
+    const lockSafety = await checkLockSafety({ config: input.config, env: input.env, settings: input.settings, alias: input.alias, probe, secrets: input.secrets, allowBlocking: Boolean(input.options.allowBlocking) });
+    return { probe, lockSafety, error: null };
+  } catch (error) {
+    return { probe, lockSafety: null, error: error as Error };
+  }
 }
 
 async function inspectLocks(settings: ConnectionSettings, backupDir: string): Promise<PreflightCheck> {

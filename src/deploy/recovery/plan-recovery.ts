@@ -30,6 +30,8 @@ export interface RecoveryPlan {
   pulled: { before: string; after: string } | null;
   /** It stopped the service (or switched maintenance on) and never brought it back. */
   serviceLeftStopped: boolean;
+  /** The lock-safety step's scratch database, when it died before dropping it. */
+  scratchDatabase: string | null;
   /** Child processes it started; if any still runs, recovery must wait. */
   children: Array<{ step: string; what: string; identity: ProcessIdentity }>;
 }
@@ -82,6 +84,7 @@ export function planRecovery(summary: JournalSummary): RecoveryPlan {
     tempFile: typeof backupDetail.tempFile === 'string' && stepStatus(summary, 'backup') !== 'ok' ? backupDetail.tempFile : null,
     pulled,
     serviceLeftStopped,
+    scratchDatabase: stepStatus(summary, 'lock-safety') === 'started' && typeof stepDetail(summary, 'lock-safety').scratchDatabase === 'string' ? (stepDetail(summary, 'lock-safety').scratchDatabase as string) : null,
     children,
   };
 }

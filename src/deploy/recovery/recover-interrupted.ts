@@ -3,7 +3,8 @@
 import { rm } from 'node:fs/promises';
 import type { ResolvedConfig } from '../../config/load-config.js';
 import type { ConnectionSettings } from '../../db/connection-settings.js';
-import { withConnection } from '../../db/connect.js';
+import { quoteIdentifier, withConnection } from '../../db/connect.js';
+import { resolveScratchServer } from '../../drift/scratch-server.js';
 import { ExitCode } from '../../cli/exit-codes.js';
 import { UserError } from '../../errors.js';
 import { companionPaths } from '../../backup/backup-files.js';
@@ -62,6 +63,14 @@ export async function recoverInterruptedDeploy(input: RecoveryInput): Promise<Re
       await rm(plan.tempFile, { force: true });
       await rm(companionPaths(plan.tempFile.replace(/\.tmp$/, '')).state, { force: true });
       output.detail(`removed the unfinished backup ${plan.tempFile}`);
+    }
+    if (plan.scratchDatabase) {
+      // Only ever a name the lock-safety step created (…__drift_<random>), never the deployed database.
+      const server = resolveScratchServer(config.raw, env, settings, config.configFile ?? '(defaults)');
+      if (plan.scratchDatabase !== settings.database) {
+        await withConnection({ ...server.settings, database: plan.scratchDatabase }, (connection) => connection.query(`DROP DATABASE IF EXISTS ${quoteIdentifier(plan.scratchDatabase!)}`), { database: null });
+        output.detail(`dropped the scratch database "${plan.scratchDatabase}" left by the lock-safety step`);
+      }
     }
     let action = plan.action;
     if (action === 'verify') {

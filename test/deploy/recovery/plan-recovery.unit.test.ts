@@ -44,6 +44,13 @@ describe('planRecovery', () => {
     expect(describeRecovery(plan)).toBe('The previous deploy d1 (pid 4242 on web1) did not finish: it stopped during "backup". Nothing had been migrated, so nothing needs restoring.');
   });
 
+  it('killed during lock safety: nothing to undo; its scratch database is named for dropping (not once the step ended)', () => {
+    const lines: Line[] = [...UP_TO_BACKUP.slice(0, 8), ['lock-safety', 'started'], ['lock-safety', 'started', { scratchDatabase: 'shop__drift_0a1b2c3d' }]];
+    expect(planRecovery(journal(lines))).toMatchObject({ action: 'nothing-to-undo', interruptedStep: 'lock-safety', scratchDatabase: 'shop__drift_0a1b2c3d' });
+    expect(planRecovery(journal([...lines, ['lock-safety', 'ok', { scratchDatabase: 'shop__drift_0a1b2c3d' }]])).scratchDatabase).toBeNull();
+    expect(planRecovery(journal(UP_TO_BACKUP)).scratchDatabase).toBeNull();
+  });
+
   it('killed during migrate: restore the backup; the migrate child must be gone first', () => {
     const plan = planRecovery(journal([...BACKED_UP, ['migrate', 'started'], ['migrate', 'started', { pid: 88, startTicks: '200' }]]));
     expect(plan).toMatchObject({ action: 'restore', interruptedStep: 'migrate', backup: '/b/db-1-aaa.sql.gz', tempFile: null });

@@ -1,0 +1,89 @@
+// Runs src/django/python/ddl_replay.py through the project's manage.py, pinned to a scratch database: the
+// applied migrations replayed, then the pending ones applied with every DDL statement classified by the server.
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { ResolvedConfig } from '../config/load-config.js';
+import type { ConnectionSettings } from '../db/connection-settings.js';
+import { HELPER_EXIT, runManagePy } from '../django/manage-py.js';
+import { redactSecrets } from '../backup/redact-secrets.js';
+import { UserError } from '../errors.js';
+
+const REPLAY_SCRIPT = fileURLToPath(new URL('../../src/django/python/ddl_replay.py', import.meta.url));
+const MARKER = 'MIGRATION_GUARD_DDL ';
+
+/** How the server runs a statement: the first of INSTANT, INPLACE+LOCK=NONE, INPLACE it accepted, else a copy. */
+export type DdlKind = 'instant' | 'inplace' | 'inplace-locked' | 'copy' | 'create-table' | 'other-ddl' | 'other';
+
+export interface ClassifiedStatement {
+  /** The statement as Django executed it (parameters inlined, as sqlmigrate prints them). */
+  sql: string;
+  /** The table it changes, when it is DDL on a table. */
+  table: string | null;
+  kind: DdlKind;
+  /** The server's refusals, word for word, for each ALGORITHM/LOCK tried before the one that ran. */
+  refusals: Array<{ tried: string; message: string }>;
+  /** How long it took on the (empty) scratch table. */
+  ms: number;
+}
+
+export interface ClassifiedMigration {
+  app: string;
+  name: string;
+  statements: ClassifiedStatement[];
+}
+
+export interface DdlReplayResult {
+  /** Migrations replayed to reach the live database's applied state. */
+  replayed: number;
+  migrations: ClassifiedMigration[];
+  /** The replay or a pending migration failed on the scratch database: what is classified stops there. */
+  error: { phase: 'replay' | 'pending'; migration?: string | null; message: string } | null;
+  /** VERSION() of the scratch server. */
+  server: string | null;
+  /** What the scratch database would apply after the replay, and what the live database has pending. */
+  planned?: string[];
+  expected?: string[];
+}
+
+export interface DdlReplayInput {
+  config: ResolvedConfig;
+  env: NodeJS.ProcessEnv;
+  alias: string;
+  /** The scratch database (created empty by the caller). */
+  scratch: ConnectionSettings;
+  /** "app.name" → applied on the live database, in plan order. */
+  applied: Array<[string, string]>;
+  pending: Array<[string, string]>;
+  secrets: string[];
+  cancelSignal?: AbortSignal;
+  timeoutMs: number;
+}
+
+/** One Django boot on the scratch database: replay, then classify every DDL statement of the pending migrations. */
+export async function replayAndClassify(input: DdlReplayInput): Promise<DdlReplayResult> {
+  const source = readFileSync(REPLAY_SCRIPT, 'utf8');
+  const result = await runManagePy(input.config, ['shell', '-c', source], {
+    env: {
+      ...input.env,
+      MIGRATION_GUARD_ALIAS: input.alias,
+      MIGRATION_GUARD_APPLIED: JSON.stringify(input.applied),
+      MIGRATION_GUARD_PENDING: JSON.stringify(input.pending),
+    },
+    pinned: { alias: input.alias, database: input.scratch },
+    cancelSignal: input.cancelSignal,
+    timeoutMs: input.timeoutMs,
+  });
+  const output = redactSecrets(String(result.all ?? ''), input.secrets);
+  if (result.exitCode === HELPER_EXIT.wrongDatabase) {
+    throw new UserError(`Refused to classify the migrations' DDL: Django's connection was not on the scratch database "${input.scratch.database}", so nothing ran there. ${output.split('\n').find((line) => line.startsWith('migration-guard:')) ?? ''}`, {
+      fix: "Check the settings' DATABASES (a database router or OPTIONS that choose another database), then run: migration-guard doctor",
+    });
+  }
+  if (result.isCanceled) throw new Error(`interrupted: the replay on the scratch database "${input.scratch.database}" was stopped`);
+  const line = output.split('\n').reverse().find((text) => text.startsWith(MARKER));
+  if (result.exitCode !== 0 || !line) {
+    const tail = output.trim().split('\n').slice(-8).join('\n');
+    throw new Error(`Django could not replay the migrations on the scratch database "${input.scratch.database}" (manage.py exit ${result.exitCode ?? result.signal ?? '?'}${result.timedOut ? ', timed out' : ''}):\n${tail}`);
+  }
+  return JSON.parse(line.slice(MARKER.length)) as DdlReplayResult;
+}
