@@ -59,6 +59,18 @@ async function migrate(repo: { dir: string }, env: Record<string, string>, args:
   const result = await manage(repo.dir, ['migrate', '--noinput', ...args], { ...(process.env as Record<string, string>), ...env });
   expect(result.exitCode, result.stderr).toBe(0);
 }
+/** backup and drift on a variant: both reach the database the settings name (drift through its pinned scratch database). */
+async function expectBackupAndDrift(repo: FixtureRepo, env: Record<string, string>, db: TestDatabase): Promise<void> {
+  const backupDir = path.join(scratch, `backups-${path.basename(repo.dir)}`);
+  const backup = await runCli(['backup', '--json', '--backup-dir', backupDir], { cwd: repo.dir, env });
+  expect(backup.exitCode, backup.stderr).toBe(0);
+  expect(path.basename((JSON.parse(backup.stdout) as { path: string }).path)).toMatch(new RegExp(`^${db.settings.database}-`));
+  await migrate(repo, env);
+  const drift = await runCli(['drift', '--json', '--no-cache'], { cwd: repo.dir, env });
+  expect(drift.exitCode, drift.stderr).toBe(0);
+  expect((JSON.parse(drift.stdout) as { actual: { database: string } }).actual.database).toBe(db.settings.database);
+}
+
 /** The schema (no data, no dump date) and django_migrations of a database, as the administrator reads them. */
 async function snapshot(db: TestDatabase): Promise<{ schema: string; records: unknown }> {
   const info = inject('mariadb');
@@ -176,6 +188,7 @@ DATABASES = {'default': {'ENGINE': 'django.db.backends.mysql', 'HOST': 'localhos
     const result = await status(repo, env);
     expect(result.json!.database.socket, result.stderr).toBe(inject('mariadb').socket);
     expect((await doctor(repo, env)).outcome('same database as Django').state).toBe('ok');
+    await expectBackupAndDrift(repo, env, db);
   });
 
   it("HOST '127.0.0.1' with a PORT: TCP", async () => {
@@ -187,6 +200,7 @@ DATABASES = {'default': {'ENGINE': 'django.db.backends.mysql', 'HOST': '127.0.0.
     const result = await status(repo, env);
     expect(result.json!.database, result.stderr).toMatchObject({ socket: null, host: '127.0.0.1', port: info.port });
     expect((await doctor(repo, env)).outcome('same database as Django').state).toBe('ok');
+    await expectBackupAndDrift(repo, env, db);
   });
 
   it('credentials in a read_default_file option file, with nested !include', async () => {
@@ -204,6 +218,7 @@ DATABASES = {'default': {'ENGINE': 'django.db.backends.mysql',
     const checked = await doctor(repo, env);
     expect(checked.outcome('database').detail).toContain(`password from option file ${path.join(dir, 'conf.d/credentials.cnf')}`);
     expect(checked.outcome('same database as Django').state).toBe('ok');
+    await expectBackupAndDrift(repo, env, db);
     // Nothing of the option file's password is remembered either.
     for (const file of await readdir(path.join(repo.dir, '.migration-guard/cache'))) {
       expect(await readFile(path.join(repo.dir, '.migration-guard/cache', file), 'utf8')).not.toContain(db.settings.password);
