@@ -1,6 +1,6 @@
 // Errors the user can act on. Anything else reaching the top level is a bug in migration-guard.
 
-import { ExitCode } from './cli/exit-codes.js';
+import { ExitCode } from './exit-codes.js';
 
 export interface UserErrorOptions {
   /** The command or step that fixes it, printed after the message. */

@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import type { ConnectionSettings } from '../db/connection-settings.js';
 import { describeConnection } from '../db/connection-settings.js';
-import { ExitCode } from '../cli/exit-codes.js';
+import { ExitCode } from '../exit-codes.js';
 import { UserError } from '../errors.js';
 import { askToTypeExactly } from '../ui/prompts.js';
 import type { DeployOutput } from '../deploy/steps/deploy-output.js';

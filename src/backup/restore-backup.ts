@@ -6,7 +6,7 @@ import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import { connect, quoteIdentifier, type Connection } from '../db/connect.js';
 import type { ConnectionSettings } from '../db/connection-settings.js';
-import { ExitCode } from '../cli/exit-codes.js';
+import { ExitCode } from '../exit-codes.js';
 import { UserError } from '../errors.js';
 import { companionPaths } from './backup-files.js';
 import { compareDatabaseStates, readDatabaseState } from './database-state.js';

@@ -1,7 +1,7 @@
 // Runs a commander program: user errors print what/where/fix without a stack; exit codes per exit-codes.ts.
 import { CommanderError, type Command } from 'commander';
 import { UserError } from '../errors.js';
-import { ExitCode } from './exit-codes.js';
+import { ExitCode } from '../exit-codes.js';
 import { errorStyle } from '../ui/style.js';
 import { jsonError, wantsJson } from '../ui/json-error.js';
 

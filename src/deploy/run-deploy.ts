@@ -3,7 +3,7 @@
 // sqlmigrate record → migrate → verify → on failure: restore + move the checkout back → start, whatever happened.
 import path from 'node:path';
 import type { ResolvedConfig } from '../config/load-config.js';
-import { ExitCode } from '../cli/exit-codes.js';
+import { ExitCode } from '../exit-codes.js';
 import { withConnection } from '../db/connect.js';
 import { describeConnection, type ConnectionSettings } from '../db/connection-settings.js';
 import { UserError } from '../errors.js';

@@ -1,7 +1,7 @@
 // Two live databases compared the same way (--against), and what `drift` shares with it: reading a live
 // database and the verdict. Loads no Django tooling (execa, the migration parser), so --against starts fast.
 import type { ResolvedConfig } from '../config/load-config.js';
-import { ExitCode } from '../cli/exit-codes.js';
+import { ExitCode } from '../exit-codes.js';
 import { withConnection } from '../db/connect.js';
 import { describeConnection, type ConnectionSettings } from '../db/connection-settings.js';
 import { readAppliedMigrations } from '../db/django-migrations.js';

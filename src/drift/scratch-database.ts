@@ -6,7 +6,7 @@ import { writeClientOptionsFile, type ClientOptionsFile } from '../db/client-opt
 import { findClientProgram } from '../db/client-programs.js';
 import type { ConnectionSettings } from '../db/connection-settings.js';
 import { UserError } from '../errors.js';
-import { ExitCode } from '../cli/exit-codes.js';
+import { ExitCode } from '../exit-codes.js';
 
 export interface ScratchDatabase {
   name: string;

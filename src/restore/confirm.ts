@@ -1,5 +1,5 @@
 // "Type the database name to continue": the restore replaces a database, so it asks for more than a y.
-import { ExitCode } from '../cli/exit-codes.js';
+import { ExitCode } from '../exit-codes.js';
 import { UserError } from '../errors.js';
 import { openTerminal } from '../ui/terminal.js';
 

@@ -4,7 +4,7 @@
 import type { Connection } from '../db/connect.js';
 import { quoteIdentifier } from '../db/connect.js';
 import { UserError } from '../errors.js';
-import { ExitCode } from '../cli/exit-codes.js';
+import { ExitCode } from '../exit-codes.js';
 import { STAGING_ACCOUNT_PREFIX } from './load/staging-account.js';
 
 export interface ViewDefinition {

@@ -1,5 +1,5 @@
 // The restore was interrupted (Ctrl-C, SIGTERM): cleaned up, exits 130.
-import { ExitCode } from '../cli/exit-codes.js';
+import { ExitCode } from '../exit-codes.js';
 import { UserError } from '../errors.js';
 
 export class InterruptedError extends UserError {

@@ -1,7 +1,7 @@
 // The swap both a restore and an --undo end with: journal 'prepared', swap the database, swap the media,
 // journal 'committed'. Any failure before the commit puts the developer's database and media back; a run
 // killed in between is rolled back by the next one (recovery.ts), with the same steps.
-import { ExitCode } from '../cli/exit-codes.js';
+import { ExitCode } from '../exit-codes.js';
 import type { Connection } from '../db/connect.js';
 import { UserError } from '../errors.js';
 import { discardAfterRollback, performSwap, rollbackSwap } from './database-swap.js';

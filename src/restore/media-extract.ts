@@ -7,7 +7,7 @@ import path from 'node:path';
 import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { UnpackSync, type ReadEntry, type Unpack } from 'tar';
-import { ExitCode } from '../cli/exit-codes.js';
+import { ExitCode } from '../exit-codes.js';
 import { UserError } from '../errors.js';
 import { byteFaultPoint } from './fault-points.js';
 import { InterruptedError } from './interrupted.js';

@@ -4,7 +4,7 @@
 import { existsSync, lstatSync, readdirSync } from 'node:fs';
 import { chmod, readdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { ExitCode } from '../cli/exit-codes.js';
+import { ExitCode } from '../exit-codes.js';
 import { UserError } from '../errors.js';
 import { faultPoint } from './fault-points.js';
 import { fsyncDirectoryBestEffort } from '../fs/durable-files.js';

@@ -4,7 +4,7 @@
 import { existsSync, realpathSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ExitCode } from '../cli/exit-codes.js';
+import { ExitCode } from '../exit-codes.js';
 import type { ResolvedConfig } from '../config/load-config.js';
 import { UserError } from '../errors.js';
 

@@ -1,7 +1,7 @@
 // Names of the databases and directories a restore creates next to the developer's own.
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import { ExitCode } from '../cli/exit-codes.js';
+import { ExitCode } from '../exit-codes.js';
 import { UserError } from '../errors.js';
 
 const MAX_DATABASE_NAME = 64;

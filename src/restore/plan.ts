@@ -1,5 +1,5 @@
 // Resolves what a restore reads and writes from the config, the environment and the command line.
-import { ExitCode } from '../cli/exit-codes.js';
+import { ExitCode } from '../exit-codes.js';
 import type { ResolvedConfig } from '../config/load-config.js';
 import type { ConnectionSettings } from '../db/connection-settings.js';
 import { ConfigError, UserError } from '../errors.js';

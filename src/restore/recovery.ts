@@ -1,6 +1,6 @@
 // At the start of every run: finish or roll back what an interrupted run left (by its journal), then
 // drop the temporary loading account it left, remove leftover staging databases and extraction directories.
-import { ExitCode } from '../cli/exit-codes.js';
+import { ExitCode } from '../exit-codes.js';
 import type { Connection } from '../db/connect.js';
 import { quoteIdentifier } from '../db/connect.js';
 import type { ConnectionSettings } from '../db/connection-settings.js';

@@ -1,7 +1,7 @@
 // The restore, step by step: refuse what is unsafe, lock, settle leftovers, confirm, load into a staging
 // database and extract media beside the target (the developer's copies untouched so far), check and
 // sanitize, then journal and swap both in. Any failure before the journal's commit puts everything back.
-import { ExitCode } from '../cli/exit-codes.js';
+import { ExitCode } from '../exit-codes.js';
 import type { ResolvedConfig } from '../config/load-config.js';
 import { quoteIdentifier, type Connection } from '../db/connect.js';
 import { describeConnection, type ConnectionSettings } from '../db/connection-settings.js';

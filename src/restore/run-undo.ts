@@ -2,7 +2,7 @@
 // exactly what the last restore replaced (last-restore.ts),
 // with the same journal and rollback as a restore; running it twice redoes the restore.
 // --cleanup: only settle what an interrupted run left.
-import { ExitCode } from '../cli/exit-codes.js';
+import { ExitCode } from '../exit-codes.js';
 import { describeConnection } from '../db/connection-settings.js';
 import { UserError } from '../errors.js';
 import { confirmByTypingName, requireConfirmationPossible } from './confirm.js';

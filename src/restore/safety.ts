@@ -2,7 +2,7 @@
 // or into the very database the dump comes from.
 import { lookup } from 'node:dns/promises';
 import os from 'node:os';
-import { ExitCode } from '../cli/exit-codes.js';
+import { ExitCode } from '../exit-codes.js';
 import type { ResolvedConfig } from '../config/load-config.js';
 import { describeConnection, type ConnectionSettings } from '../db/connection-settings.js';
 import { UserError } from '../errors.js';

@@ -3,7 +3,7 @@
 import type { SanitizeRule } from '../config/sections/restore.js';
 import type { Connection } from '../db/connect.js';
 import { quoteIdentifier } from '../db/connect.js';
-import { ExitCode } from '../cli/exit-codes.js';
+import { ExitCode } from '../exit-codes.js';
 import { UserError } from '../errors.js';
 
 export interface SanitizeOutcome {

@@ -1,7 +1,7 @@
 // Server errors during a restore that the developer can fix, as messages: a missing privilege names the
 // GRANT for the account as the server knows it (CURRENT_USER(), not a guessed 'user'@'%'); a server that
 // cannot be reached names the host. Anything else stays what it is.
-import { ExitCode } from '../cli/exit-codes.js';
+import { ExitCode } from '../exit-codes.js';
 import { quoteIdentifier, type Connection } from '../db/connect.js';
 import { databaseGrantPattern, quotedAccount } from '../db/privileges.js';
 import type { ConnectionSettings } from '../db/connection-settings.js';

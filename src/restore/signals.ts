@@ -1,6 +1,6 @@
 // Ctrl-C and friends during a restore: instead of exiting on the spot, stop the work, clean up, then exit 130.
 // A second one exits at once (still 130): what is left is settled by the next run.
-import { ExitCode } from '../cli/exit-codes.js';
+import { ExitCode } from '../exit-codes.js';
 import { InterruptedError } from './interrupted.js';
 
 export interface InterruptTrap {

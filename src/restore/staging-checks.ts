@@ -1,6 +1,6 @@
 // Checks a loaded staging database before it may replace the developer's: it must look like the project's.
 import { quoteIdentifier, type Connection } from '../db/connect.js';
-import { ExitCode } from '../cli/exit-codes.js';
+import { ExitCode } from '../exit-codes.js';
 import { UserError } from '../errors.js';
 import { listBaseTables, listObjectNames } from './database-objects.js';
 

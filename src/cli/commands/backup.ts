@@ -2,7 +2,7 @@
 import path from 'node:path';
 import type { Command } from 'commander';
 import { commandContext } from '../context.js';
-import { ExitCode } from '../exit-codes.js';
+import { ExitCode } from '../../exit-codes.js';
 import { takeBackup } from '../../backup/take-backup.js';
 import { shortGitRevision } from '../../backup/git-revision.js';
 import { formatBytes } from '../../ui/format-bytes.js';

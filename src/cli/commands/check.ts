@@ -1,7 +1,7 @@
 // `migration-guard check`: the hooks' rules for CI and scripts (--staged, --range A..B, --tree REV).
 import type { Command } from 'commander';
 import type { GlobalOptions } from '../context.js';
-import { ExitCode } from '../exit-codes.js';
+import { ExitCode } from '../../exit-codes.js';
 import { UserError } from '../../errors.js';
 import { blocking, type Problem } from '../../checks/problem.js';
 import { loadHookContext } from '../../hooks/hook-context.js';

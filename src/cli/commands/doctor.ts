@@ -1,7 +1,7 @@
 // `migration-guard doctor`: what a checkout (e.g. a new clone) still lacks, each failure with its fix.
 import type { Command } from 'commander';
 import { commandContext } from '../context.js';
-import { ExitCode } from '../exit-codes.js';
+import { ExitCode } from '../../exit-codes.js';
 import { runDoctorChecks, type CheckState } from '../../doctor/checks.js';
 import { style } from '../../ui/style.js';
 

@@ -4,7 +4,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { commandContext } from '../context.js';
-import { ExitCode } from '../exit-codes.js';
+import { ExitCode } from '../../exit-codes.js';
 import { openRepository } from '../../git/repository.js';
 import { readLocalState, writeLocalState } from '../../config/local-state.js';
 import { HOOK_NAMES } from '../../hooks/entry.js';

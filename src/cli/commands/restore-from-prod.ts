@@ -2,7 +2,7 @@
 // dump and media tarball into this developer's own database and media directory, safely.
 import { InvalidArgumentError, type Command } from 'commander';
 import { commandContext } from '../context.js';
-import { ExitCode } from '../exit-codes.js';
+import { ExitCode } from '../../exit-codes.js';
 import { UserError } from '../../errors.js';
 import { withConnection } from '../../db/connect.js';
 import { createProgress } from '../../ui/progress.js';

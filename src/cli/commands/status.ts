@@ -1,7 +1,7 @@
 // `migration-guard status`: applied / pending / applied-but-missing per app, without booting Django.
 import type { Command } from 'commander';
 import { commandContext } from '../context.js';
-import { ExitCode } from '../exit-codes.js';
+import { ExitCode } from '../../exit-codes.js';
 import { withInstalledApps } from '../../django/installed-apps.js';
 import { readProjectStatus } from '../../status/project-status.js';
 import { renderStatus } from '../../ui/status-report.js';

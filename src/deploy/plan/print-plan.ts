@@ -2,7 +2,7 @@
 // steps a deploy would run. Reads only: no lock, no journal, no directory, no fetch, no backup.
 import path from 'node:path';
 import type { ResolvedConfig } from '../../config/load-config.js';
-import { ExitCode } from '../../cli/exit-codes.js';
+import { ExitCode } from '../../exit-codes.js';
 import { withConnection } from '../../db/connect.js';
 import type { ConnectionSettings } from '../../db/connection-settings.js';
 import { describeConnection } from '../../db/connection-settings.js';

@@ -5,7 +5,7 @@ import type { ResolvedConfig } from '../../config/load-config.js';
 import type { ConnectionSettings } from '../../db/connection-settings.js';
 import { quoteIdentifier, withConnection } from '../../db/connect.js';
 import { resolveScratchServer } from '../../drift/scratch-server.js';
-import { ExitCode } from '../../cli/exit-codes.js';
+import { ExitCode } from '../../exit-codes.js';
 import { UserError } from '../../errors.js';
 import { companionPaths } from '../../backup/backup-files.js';
 import { findUnfinishedJournal } from '../journal/journal-reader.js';

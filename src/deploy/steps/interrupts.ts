@@ -1,7 +1,7 @@
 // Ctrl-C or SIGTERM during a deploy must not leave a half-migrated database: the signal is noted, the
 // current step finishes (migrate itself gets the terminal's Ctrl-C), then the deploy restores and starts
 // the service. A third signal forces an immediate exit.
-import { ExitCode } from '../../cli/exit-codes.js';
+import { ExitCode } from '../../exit-codes.js';
 
 export interface InterruptGuard {
   /** The signal received, or null. */

@@ -2,7 +2,7 @@
 // Nothing is written to disk on the way; memory stays at a few stream buffers whatever the dump's size.
 import { pipeline } from 'node:stream/promises';
 import type { Writable } from 'node:stream';
-import { ExitCode } from '../../cli/exit-codes.js';
+import { ExitCode } from '../../exit-codes.js';
 import type { ConnectionSettings } from '../../db/connection-settings.js';
 import { UserError } from '../../errors.js';
 import { byteFaultPoint } from '../fault-points.js';

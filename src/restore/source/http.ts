@@ -2,7 +2,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import { PassThrough } from 'node:stream';
-import { ExitCode } from '../../cli/exit-codes.js';
+import { ExitCode } from '../../exit-codes.js';
 import { UserError } from '../../errors.js';
 import { describeSpec, type SourceSpec } from './source-spec.js';
 import { SourceStoppedError } from './spawned-source.js';

@@ -1,7 +1,7 @@
 // A dump or tarball on this machine.
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { ExitCode } from '../../cli/exit-codes.js';
+import { ExitCode } from '../../exit-codes.js';
 import { UserError } from '../../errors.js';
 import type { ByteSource, ProductionIdentity } from './types.js';
 

@@ -1,5 +1,5 @@
 // Turns an ssh exit into a message naming the host and the step that failed.
-import { ExitCode } from '../../cli/exit-codes.js';
+import { ExitCode } from '../../exit-codes.js';
 import { UserError } from '../../errors.js';
 import { lastLine, type SpawnedOutcome } from './spawned-source.js';
 import { sshLabel, type SshTarget } from './source-spec.js';

@@ -1,6 +1,6 @@
 // A dump or tarball stored on the production host, streamed back with `cat` over ssh.
 import { UserError } from '../../errors.js';
-import { ExitCode } from '../../cli/exit-codes.js';
+import { ExitCode } from '../../exit-codes.js';
 import { REMOTE_PATH_PRELUDE, remoteShCommand, sshArgs } from './ssh-command.js';
 import { explainSshOutcome } from './ssh-errors.js';
 import { lastLine, runCaptured, spawnSource } from './spawned-source.js';

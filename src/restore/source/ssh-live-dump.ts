@@ -1,5 +1,5 @@
 // A consistent dump taken on the production host and streamed back; credentials stay on that host.
-import { ExitCode } from '../../cli/exit-codes.js';
+import { ExitCode } from '../../exit-codes.js';
 import { UserError } from '../../errors.js';
 import { remoteShCommand, sshArgs } from './ssh-command.js';
 import { explainSshOutcome } from './ssh-errors.js';

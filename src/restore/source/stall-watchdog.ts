@@ -1,7 +1,7 @@
 // Notices a transfer that stopped delivering bytes (a hung HTTP server, a frozen ssh link) and stops it
 // with a clear error after `restore.stallTimeout` seconds. Time spent waiting on the database or the disk
 // (the source paused by backpressure) is not a stall.
-import { ExitCode } from '../../cli/exit-codes.js';
+import { ExitCode } from '../../exit-codes.js';
 import { UserError } from '../../errors.js';
 import type { OpenedSource } from './types.js';
 

@@ -5,7 +5,7 @@ import { accessSync, constants } from 'node:fs';
 import path from 'node:path';
 import { Duplex, PassThrough, type Readable } from 'node:stream';
 import zlib from 'node:zlib';
-import { ExitCode } from '../../cli/exit-codes.js';
+import { ExitCode } from '../../exit-codes.js';
 import { UserError } from '../../errors.js';
 
 export type Compression = 'gzip' | 'zstd' | 'xz' | 'bzip2' | 'zip' | 'plain';

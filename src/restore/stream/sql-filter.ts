@@ -7,7 +7,7 @@
 // non-row statement. A refused statement stops the stream before any of it reaches the client.
 // Between statements only newlines are passed on, so the client's line numbers stay the dump's.
 import { Transform, type TransformCallback } from 'node:stream';
-import { ExitCode } from '../../cli/exit-codes.js';
+import { ExitCode } from '../../exit-codes.js';
 import { UserError } from '../../errors.js';
 import { judgeRowHead, judgeStatement, type StatementContext, type Verdict } from './statement-rules.js';
 

@@ -1,4 +1,4 @@
-// Exit codes shared by every command; documented in README.md ("Exit codes").
+// Exit codes shared by every command (beside errors.ts, which carries them); documented in README.md ("Exit codes").
 
 export const ExitCode = {
   /** Everything is in order. */
