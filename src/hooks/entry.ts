@@ -49,7 +49,7 @@ async function guarded(name: HookName, work: () => Promise<number>, mode: 'block
   try {
     return await work();
   } catch (error) {
-    const { reportError } = await import('../cli/run-main.js');
+    const { reportError } = await import('../ui/report-error.js');
     process.stderr.write(`migration-guard ${name}: `);
     const code = reportError(error);
     if (mode === 'never-fail') return 0;
