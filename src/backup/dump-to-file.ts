@@ -7,7 +7,7 @@ import { createGzip } from 'node:zlib';
 import { findClientProgram } from '../db/client-programs.js';
 import { writeClientOptionsFile } from '../db/client-options-file.js';
 import type { ConnectionSettings } from '../db/connection-settings.js';
-import { redactSecrets } from './redact-secrets.js';
+import { redactSecrets } from '../ui/redact-secrets.js';
 
 /** The dump's options: a consistent snapshot without locking (InnoDB), stored code, binary-safe. */
 export const DUMP_FLAGS = ['--single-transaction', '--routines', '--triggers', '--hex-blob', '--no-tablespaces', '--comments', '--dump-date', '--default-character-set=utf8mb4'];

@@ -10,7 +10,7 @@ import { ExitCode } from '../exit-codes.js';
 import { UserError } from '../errors.js';
 import { companionPaths } from './backup-files.js';
 import { compareDatabaseStates, readDatabaseState } from './database-state.js';
-import { redactSecrets } from './redact-secrets.js';
+import { redactSecrets } from '../ui/redact-secrets.js';
 import type { BackupStateRecord } from './take-backup.js';
 import { verifyBackupFile, type BackupCheck } from './verify-backup.js';
 import { startClient } from '../restore/load/mariadb-client.js';

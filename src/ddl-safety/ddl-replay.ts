@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import type { ResolvedConfig } from '../config/load-config.js';
 import type { ConnectionSettings } from '../db/connection-settings.js';
 import { HELPER_EXIT, runManagePy } from '../django/manage-py.js';
-import { redactSecrets } from '../backup/redact-secrets.js';
+import { redactSecrets } from '../ui/redact-secrets.js';
 import { UserError } from '../errors.js';
 
 const REPLAY_SCRIPT = fileURLToPath(new URL('../../src/django/python/ddl_replay.py', import.meta.url));

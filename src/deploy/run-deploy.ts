@@ -11,7 +11,7 @@ import { runManagePy } from '../django/manage-py.js';
 import { takeBackup, type BackupInfo } from '../backup/take-backup.js';
 import { formatBytes } from '../ui/format-bytes.js';
 import { createStepRunner, type StepRunner } from './steps/step-runner.js';
-import { createDeployOutput, type DeployOutput } from './steps/deploy-output.js';
+import { createDeployOutput, type DeployOutput } from '../ui/deploy-output.js';
 import { guardInterrupts, type InterruptGuard } from './steps/interrupts.js';
 import { restoreAsStep } from './steps/restore-step.js';
 import { createJournal, journalPath, newJournalId, type JournalWriter } from './journal/journal-writer.js';

@@ -6,7 +6,7 @@ import { ExitCode } from '../../exit-codes.js';
 import { takeBackup } from '../../backup/take-backup.js';
 import { shortGitRevision } from '../../backup/git-revision.js';
 import { formatBytes } from '../../ui/format-bytes.js';
-import { createDeployOutput, formatDuration } from '../../deploy/steps/deploy-output.js';
+import { createDeployOutput, formatDuration } from '../../ui/deploy-output.js';
 import { UserError } from '../../errors.js';
 
 interface BackupFlags {

@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { commandContext } from '../context.js';
 import { shortGitRevision } from '../../backup/git-revision.js';
 import { replaceDatabaseWithBackup } from '../../backup/replace-database.js';
-import { createDeployOutput } from '../../deploy/steps/deploy-output.js';
+import { createDeployOutput } from '../../ui/deploy-output.js';
 
 interface RestoreFlags {
   yes?: boolean;

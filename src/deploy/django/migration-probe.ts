@@ -2,7 +2,7 @@
 // what `migrate` would run, conflicts, and the SQL of each pending migration (as `sqlmigrate`).
 import type { ResolvedConfig } from '../../config/load-config.js';
 import { runManagePy } from '../../django/manage-py.js';
-import { redactSecrets } from '../../backup/redact-secrets.js';
+import { redactSecrets } from '../../ui/redact-secrets.js';
 
 export interface PlanNode {
   app: string;

@@ -3,7 +3,7 @@ import type { ResolvedConfig } from '../../config/load-config.js';
 import type { Connection } from '../../db/connect.js';
 import { readAppliedMigrations } from '../../db/django-migrations.js';
 import { runManagePy } from '../../django/manage-py.js';
-import { redactSecrets } from '../../backup/redact-secrets.js';
+import { redactSecrets } from '../../ui/redact-secrets.js';
 import type { PlanNode } from './migration-probe.js';
 import { buildProjectGraph, loadProjectMigrations } from '../../django/project-migrations.js';
 import { migrationId } from '../../django/migration-graph.js';

@@ -2,7 +2,7 @@
 import { closeSync, fdatasyncSync, openSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { fsyncDirectory } from '../../fs/durable-files.js';
-import { redactSecrets } from '../../backup/redact-secrets.js';
+import { redactSecrets } from '../../ui/redact-secrets.js';
 import { JOURNAL_PREFIX, JOURNAL_SUFFIX, type JournalEntry } from './journal-entry.js';
 
 export interface JournalWriter {

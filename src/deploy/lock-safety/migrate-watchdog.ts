@@ -3,7 +3,7 @@
 // blocking sessions. A restore is never stopped: the blockers are named so someone can end them.
 import type { ConnectionSettings } from '../../db/connection-settings.js';
 import { startLockWatchdog, type WatchdogEvent } from '../../ddl-safety/lock-watchdog.js';
-import type { DeployOutput } from '../steps/deploy-output.js';
+import type { DeployOutput } from '../../ui/deploy-output.js';
 
 export interface WatchedMigrateInput {
   settings: ConnectionSettings;

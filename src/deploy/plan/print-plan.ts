@@ -6,7 +6,7 @@ import { ExitCode } from '../../exit-codes.js';
 import { withConnection } from '../../db/connect.js';
 import type { ConnectionSettings } from '../../db/connection-settings.js';
 import { describeConnection } from '../../db/connection-settings.js';
-import type { DeployOutput } from '../steps/deploy-output.js';
+import type { DeployOutput } from '../../ui/deploy-output.js';
 import type { PreflightCheck } from '../preflight/preflight-check.js';
 import { checkRole } from '../preflight/role-check.js';
 import { checkMigrateArgs } from '../preflight/migrate-args-check.js';

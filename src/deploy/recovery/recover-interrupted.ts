@@ -16,7 +16,7 @@ import { probeMigrations } from '../django/migration-probe.js';
 import { verifyDeployment } from '../django/verify-migrations.js';
 import { createStepRunner } from '../steps/step-runner.js';
 import { restoreAsStep } from '../steps/restore-step.js';
-import type { DeployOutput } from '../steps/deploy-output.js';
+import type { DeployOutput } from '../../ui/deploy-output.js';
 import { describeRecovery, planRecovery, type RecoveryAction } from './plan-recovery.js';
 
 export interface RecoveryOutcome {

@@ -1,7 +1,7 @@
 // The configured commands that take the application down and bring it back: maintenance on/off, service stop/start.
 import { execa } from 'execa';
 import type { DeploySettings } from '../../config/sections/deploy.js';
-import { redactSecrets } from '../../backup/redact-secrets.js';
+import { redactSecrets } from '../../ui/redact-secrets.js';
 
 export type ServiceStep = 'maintenance-on' | 'service-stop' | 'service-start' | 'maintenance-off';
 

@@ -3,7 +3,7 @@ import type { ConnectionSettings } from '../../db/connection-settings.js';
 import { withConnection } from '../../db/connect.js';
 import { restoreBackup, type RestoreResult } from '../../backup/restore-backup.js';
 import { compareDatabaseStates, readDatabaseState, type DatabaseState } from '../../backup/database-state.js';
-import type { DeployOutput } from './deploy-output.js';
+import type { DeployOutput } from '../../ui/deploy-output.js';
 import { identityOf } from '../locks/process-identity.js';
 import type { StepRunner } from './step-runner.js';
 

@@ -1,6 +1,6 @@
 // Runs deploy steps: each start and outcome goes to the journal (fsynced) and to the operator.
 import type { JournalWriter } from '../journal/journal-writer.js';
-import { formatDuration, type DeployOutput } from './deploy-output.js';
+import { formatDuration, type DeployOutput } from '../../ui/deploy-output.js';
 
 export interface StepContext {
   /** Adds facts to the step's journal record; `flush` writes them at once (e.g. a child's pid before waiting on it). */

@@ -1,6 +1,6 @@
 // How deploy, backup and restore-backup talk to the operator: one line per step, details indented below.
-import { stylesFor } from '../../ui/style.js';
-import { redactSecrets } from '../../backup/redact-secrets.js';
+import { stylesFor } from './style.js';
+import { redactSecrets } from './redact-secrets.js';
 
 export type LineKind = 'ok' | 'failed' | 'skipped' | 'info' | 'warn' | 'start';
 
