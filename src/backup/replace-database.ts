@@ -10,8 +10,8 @@ import { UserError } from '../errors.js';
 import { askToTypeExactly } from '../ui/prompts.js';
 import type { DeployOutput } from '../ui/deploy-output.js';
 import { formatDuration } from '../ui/deploy-output.js';
-import { acquireLocalLock, deployLockPath } from '../deploy/locks/local-lock.js';
-import { acquireDatabaseLock } from '../deploy/locks/database-lock.js';
+import { deployLockPath } from '../locks/local-lock.js';
+import { withLockPair } from '../locks/lock-pair.js';
 import { takeBackup } from './take-backup.js';
 import { restoreBackup, RestoreLoadError } from './restore-backup.js';
 import { verifyBackupFile } from './verify-backup.js';
@@ -47,48 +47,41 @@ export async function replaceDatabaseWithBackup(input: ReplaceDatabaseInput): Pr
   } catch (error) {
     throw new UserError(`Cannot create ${input.backupDir} for the backup of the current content: ${(error as Error).message}. Nothing was changed.`, { fix: 'Make it writable, or choose another place with --backup-dir.' });
   }
-  const localLock = acquireLocalLock(deployLockPath(input.backupDir), { command: 'migration-guard restore-backup' });
-  try {
-    const databaseLock = await acquireDatabaseLock(settings, input.lockTimeout);
-    try {
-      output.line('start', `backing up what is about to be replaced…`);
-      const safety = await takeBackup({ settings, dir: input.backupDir, gitRevision: input.gitRevision, label: 'before-restore', env: input.env });
-      output.line('ok', `current content saved: ${safety.path} (${formatBytes(safety.compressedBytes)})`);
+  const lockRequest = { file: deployLockPath(input.backupDir), details: { command: 'migration-guard restore-backup' }, settings, waitSeconds: input.lockTimeout };
+  return withLockPair(lockRequest, async () => {
+    output.line('start', `backing up what is about to be replaced…`);
+    const safety = await takeBackup({ settings, dir: input.backupDir, gitRevision: input.gitRevision, label: 'before-restore', env: input.env });
+    output.line('ok', `current content saved: ${safety.path} (${formatBytes(safety.compressedBytes)})`);
 
-      output.line('start', `restoring ${file}…`);
-      try {
-        const result = await restoreBackup(settings, file, { env: input.env, verified: check });
-        if (result.differences.length) {
-          output.line('failed', `restored, but the result differs from the state recorded with the backup:`);
-          output.detail(result.differences.join('\n'));
-          output.detail(`The previous content is in ${safety.path} (migration-guard restore-backup ${safety.path}).`);
-          return ExitCode.findings;
-        }
-        const how = result.verification === 'exact' ? 'tables, definitions, checksums and django_migrations equal the state saved with the backup' : result.verification === 'schema-and-migrations' ? 'tables, definitions and django_migrations equal the state saved with the backup (data was changing while it was taken)' : 'every table in the dump exists (no state was saved with this backup)';
-        output.line('ok', `restored and verified in ${formatDuration(result.durationMs)}: ${how}`);
-        output.detail(`The previous content is in ${safety.path}.`);
-        return ExitCode.ok;
-      } catch (error) {
-        if (!(error instanceof RestoreLoadError)) throw error;
-        output.line('failed', error.message);
-        output.line('start', `putting the previous content back from ${safety.path}…`);
-        try {
-          const back = await restoreBackup(settings, safety.path, { env: input.env });
-          if (back.differences.length) throw new Error(back.differences.join('; '));
-          output.line('ok', 'the database is as it was before restore-backup (verified)');
-          return ExitCode.findings;
-        } catch (backError) {
-          throw new UserError(`Restoring ${file} failed, and putting the previous content back failed too: ${(backError as Error).message}`, {
-            exitCode: ExitCode.restoreFailed,
-            fix: `The database is incomplete. Retry: migration-guard restore-backup ${safety.path} --yes`,
-            cause: backError,
-          });
-        }
+    output.line('start', `restoring ${file}…`);
+    try {
+      const result = await restoreBackup(settings, file, { env: input.env, verified: check });
+      if (result.differences.length) {
+        output.line('failed', `restored, but the result differs from the state recorded with the backup:`);
+        output.detail(result.differences.join('\n'));
+        output.detail(`The previous content is in ${safety.path} (migration-guard restore-backup ${safety.path}).`);
+        return ExitCode.findings;
       }
-    } finally {
-      await databaseLock.release();
+      const how = result.verification === 'exact' ? 'tables, definitions, checksums and django_migrations equal the state saved with the backup' : result.verification === 'schema-and-migrations' ? 'tables, definitions and django_migrations equal the state saved with the backup (data was changing while it was taken)' : 'every table in the dump exists (no state was saved with this backup)';
+      output.line('ok', `restored and verified in ${formatDuration(result.durationMs)}: ${how}`);
+      output.detail(`The previous content is in ${safety.path}.`);
+      return ExitCode.ok;
+    } catch (error) {
+      if (!(error instanceof RestoreLoadError)) throw error;
+      output.line('failed', error.message);
+      output.line('start', `putting the previous content back from ${safety.path}…`);
+      try {
+        const back = await restoreBackup(settings, safety.path, { env: input.env });
+        if (back.differences.length) throw new Error(back.differences.join('; '));
+        output.line('ok', 'the database is as it was before restore-backup (verified)');
+        return ExitCode.findings;
+      } catch (backError) {
+        throw new UserError(`Restoring ${file} failed, and putting the previous content back failed too: ${(backError as Error).message}`, {
+          exitCode: ExitCode.restoreFailed,
+          fix: `The database is incomplete. Retry: migration-guard restore-backup ${safety.path} --yes`,
+          cause: backError,
+        });
+      }
     }
-  } finally {
-    localLock.release();
-  }
+  });
 }

@@ -15,9 +15,9 @@ import { createDeployOutput, type DeployOutput } from '../ui/deploy-output.js';
 import { guardInterrupts, type InterruptGuard } from './steps/interrupts.js';
 import { restoreAsStep } from './steps/restore-step.js';
 import { createJournal, journalPath, newJournalId, type JournalWriter } from './journal/journal-writer.js';
-import { acquireLocalLock, deployLockPath } from './locks/local-lock.js';
-import { acquireDatabaseLock } from './locks/database-lock.js';
-import { currentProcessIdentity, identityOf } from './locks/process-identity.js';
+import { deployLockPath, type LocalLock } from '../locks/local-lock.js';
+import { withLockPair } from '../locks/lock-pair.js';
+import { currentProcessIdentity, identityOf } from '../locks/process-identity.js';
 import { recoverInterruptedDeploy, type RecoveryOutcome } from './recovery/recover-interrupted.js';
 import { downCommands, runServiceCommand, upCommands, type ServiceCommand } from './service/service-commands.js';
 import { moveCheckoutBack, pullFastForward, headCommit, resolvePullSource, type PullResult } from './git/pull.js';
@@ -133,39 +133,37 @@ interface Prepared {
 async function runWithLocks(prepared: Prepared): Promise<number> {
   const { input, output, backupDir, secrets, journalId } = prepared;
   const { config, settings } = input;
-  const localLock = acquireLocalLock(deployLockPath(backupDir), { command: 'migration-guard deploy', journal: journalPath(backupDir, journalId) });
-  try {
-    if (localLock.stale) {
-      output.line('warn', `a stale lock was left by pid ${localLock.stale.pid} (${localLock.stale.command}, started ${localLock.stale.startedAt}), which no longer runs: taken over`);
-    }
-    const databaseLock = await acquireDatabaseLock(settings, config.raw.deploy.lockTimeout);
+  const lockRequest = {
+    file: deployLockPath(backupDir),
+    details: { command: 'migration-guard deploy', journal: journalPath(backupDir, journalId) },
+    settings,
+    waitSeconds: config.raw.deploy.lockTimeout,
+    onLockFile: (local: LocalLock) => {
+      if (local.stale) output.line('warn', `a stale lock was left by pid ${local.stale.pid} (${local.stale.command}, started ${local.stale.startedAt}), which no longer runs: taken over`);
+    },
+  };
+  return withLockPair(lockRequest, async ({ local, database }) => {
+    output.line('ok', `locks held: ${local.file} and GET_LOCK('${database.name}')`);
+    let recovery: RecoveryOutcome;
     try {
-      output.line('ok', `locks held: ${localLock.file} and GET_LOCK('${databaseLock.name}')`);
-      let recovery: RecoveryOutcome;
-      try {
-        recovery = await recoverInterruptedDeploy({ config, settings, backupDir, env: input.env, output, secrets, newDeployId: journalId });
-      } catch (error) {
-        if (error instanceof UserError) throw error;
-        throw new UserError(`Could not finish off the interrupted deploy: ${(error as Error).message}`, { fix: `Inspect the newest journal in ${backupDir}, then rerun.`, cause: error });
-      }
-      let journal: JournalWriter;
-      try {
-        journal = await createJournal(backupDir, journalId, secrets, (message) => output.line('warn', message));
-      } catch (error) {
-        throw new UserError(`Cannot write the deploy journal in ${backupDir}: ${(error as Error).message}. Nothing was changed.`, { fix: `Free space in ${backupDir} or make it writable, then rerun.`, cause: error });
-      }
-      prepared.current.journal = journal;
-      try {
-        return await runLocked({ ...prepared, journal, recovery });
-      } finally {
-        journal.close();
-      }
-    } finally {
-      await databaseLock.release();
+      recovery = await recoverInterruptedDeploy({ config, settings, backupDir, env: input.env, output, secrets, newDeployId: journalId });
+    } catch (error) {
+      if (error instanceof UserError) throw error;
+      throw new UserError(`Could not finish off the interrupted deploy: ${(error as Error).message}`, { fix: `Inspect the newest journal in ${backupDir}, then rerun.`, cause: error });
     }
-  } finally {
-    localLock.release();
-  }
+    let journal: JournalWriter;
+    try {
+      journal = await createJournal(backupDir, journalId, secrets, (message) => output.line('warn', message));
+    } catch (error) {
+      throw new UserError(`Cannot write the deploy journal in ${backupDir}: ${(error as Error).message}. Nothing was changed.`, { fix: `Free space in ${backupDir} or make it writable, then rerun.`, cause: error });
+    }
+    prepared.current.journal = journal;
+    try {
+      return await runLocked({ ...prepared, journal, recovery });
+    } finally {
+      journal.close();
+    }
+  });
 }
 
 function refuseOnFailures(checks: PreflightCheck[]): void {

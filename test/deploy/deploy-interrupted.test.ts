@@ -9,7 +9,7 @@ import mysql from 'mysql2/promise';
 import { describe, expect, it } from 'vitest';
 import { adminQuery } from '../helpers/database.js';
 import { clientOptionFiles, leftoverFilesContaining } from '../helpers/leftover-secrets.js';
-import { processState } from '../../src/deploy/locks/process-identity.js';
+import { processState } from '../../src/locks/process-identity.js';
 import { useScenarios, databaseFingerprint, stepStatuses, waitFor, type Scenario } from './deploy-scenario.js';
 import { TWO_GOOD_MIGRATIONS, TWO_TABLES } from './migration-sources.js';
 

@@ -10,7 +10,7 @@ import { createReadStream } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useScenarios, databaseFingerprint, readNewestJournal, stepStatuses, type Scenario } from './deploy-scenario.js';
 import { SERVER_MADE_MIGRATION, TWO_GOOD_MIGRATIONS } from './migration-sources.js';
-import { processStartTicks } from '../../src/deploy/locks/process-identity.js';
+import { processStartTicks } from '../../src/locks/process-identity.js';
 
 const scenario = useScenarios();
 

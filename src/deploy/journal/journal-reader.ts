@@ -2,7 +2,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { JOURNAL_PREFIX, JOURNAL_SUFFIX, type JournalEntry, type StepStatus } from './journal-entry.js';
-import type { ProcessIdentity } from '../locks/process-identity.js';
+import type { ProcessIdentity } from '../../locks/process-identity.js';
 
 export interface JournalSummary {
   file: string;

@@ -1,6 +1,6 @@
 // What a rerun must do about a deploy that never finished (kill -9, power loss), read from its journal.
 import { journalProcess, stepDetail, stepStatus, type JournalSummary } from '../journal/journal-reader.js';
-import type { ProcessIdentity } from '../locks/process-identity.js';
+import type { ProcessIdentity } from '../../locks/process-identity.js';
 
 export type RecoveryAction =
   /** Nothing was migrated: remove leftovers, move the checkout back if it was pulled. */

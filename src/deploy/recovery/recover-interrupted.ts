@@ -10,7 +10,7 @@ import { UserError } from '../../errors.js';
 import { companionPaths } from '../../backup/backup-files.js';
 import { findUnfinishedJournal } from '../journal/journal-reader.js';
 import { openJournalForAppend } from '../journal/journal-writer.js';
-import { processState } from '../locks/process-identity.js';
+import { processState } from '../../locks/process-identity.js';
 import { headCommit, moveCheckoutBack } from '../git/pull.js';
 import { probeMigrations } from '../django/migration-probe.js';
 import { verifyDeployment } from '../django/verify-migrations.js';

@@ -4,7 +4,7 @@ import { withConnection } from '../../db/connect.js';
 import { restoreBackup, type RestoreResult } from '../../backup/restore-backup.js';
 import { compareDatabaseStates, readDatabaseState, type DatabaseState } from '../../backup/database-state.js';
 import type { DeployOutput } from '../../ui/deploy-output.js';
-import { identityOf } from '../locks/process-identity.js';
+import { identityOf } from '../../locks/process-identity.js';
 import type { StepRunner } from './step-runner.js';
 
 /** The restore ran but the database does not match the state recorded with the backup. */

@@ -1,7 +1,7 @@
 // The lock file beside the backups: one deploy (or restore) at a time on this machine, with the holder's pid.
 import { openSync, readFileSync, statSync, unlinkSync, writeSync, fsyncSync, closeSync } from 'node:fs';
 import path from 'node:path';
-import { UserError } from '../../errors.js';
+import { UserError } from '../errors.js';
 import { currentProcessIdentity, processState, type ProcessIdentity } from './process-identity.js';
 
 export interface LockHolder extends ProcessIdentity {

@@ -1,9 +1,9 @@
 // The database-side lock (GET_LOCK) held on a dedicated connection for the whole deploy: two servers
 // deploying against one database cannot overlap. The server releases it if our process dies.
 import { createHash } from 'node:crypto';
-import { connect, type Connection } from '../../db/connect.js';
-import type { ConnectionSettings } from '../../db/connection-settings.js';
-import { UserError } from '../../errors.js';
+import { connect, type Connection } from '../db/connect.js';
+import type { ConnectionSettings } from '../db/connection-settings.js';
+import { UserError } from '../errors.js';
 
 export interface DatabaseLock {
   name: string;
