@@ -6,6 +6,13 @@ import { reportError } from '../ui/report-error.js';
 
 /** Parses argv and runs the command, exiting with the documented code. */
 export async function runMain(program: Command, argv: string[] = process.argv): Promise<void> {
+  // A reader that stopped early (`| head`): stop quietly, as other command-line tools do, not with a stack trace.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EPIPE') throw error;
+      process.exit(typeof process.exitCode === 'number' ? process.exitCode : ExitCode.ok);
+    });
+  }
   process.on('SIGINT', () => {
     process.stderr.write('\nInterrupted.\n');
     process.exit(ExitCode.interrupted);
