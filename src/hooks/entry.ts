@@ -1,13 +1,6 @@
 // `migration-guard hook <name>`: where git hooks enter. Decides what needs no work before loading
 // anything heavy (commander, zod, execa, mysql2 are imported only past the fast path).
-
-export const HOOK_NAMES = ['pre-commit', 'pre-merge-commit', 'pre-push', 'post-merge', 'post-checkout', 'post-rewrite'] as const;
-export type HookName = (typeof HOOK_NAMES)[number];
-
-/** Whether a name is a hook migration-guard runs. */
-export function isHookName(name: string | undefined): name is HookName {
-  return (HOOK_NAMES as readonly string[]).includes(name ?? '');
-}
+import { isHookName, type HookName } from './hook-names.js';
 
 /**
  * Runs `hook <name> [git's arguments]` when argv is exactly that (no global options, no --help);

@@ -5,7 +5,7 @@ import { git } from '../git/run-git.js';
 import { listChangesBetween } from '../git/file-changes.js';
 import { currentBranch, isNullCommit, isRebaseInProgress, openRepository, resolveCommit, type Repository } from '../git/repository.js';
 import { stagedTreeId } from '../git/tree-snapshot.js';
-import type { HookName } from './entry.js';
+import type { HookName } from './hook-names.js';
 import type { UpdateSpan } from './after-update.js';
 
 /** Runs one post-* hook; returns 0 whatever happens. */

@@ -1,6 +1,7 @@
 // `migration-guard hook <name> [git's arguments]`: what the .husky/<name> shims call.
 import type { Command } from 'commander';
-import { HOOK_NAMES, isHookName, runHook } from '../../hooks/entry.js';
+import { runHook } from '../../hooks/entry.js';
+import { HOOK_NAMES, isHookName } from '../../hooks/hook-names.js';
 import { UserError } from '../../errors.js';
 import type { GlobalOptions } from '../context.js';
 

@@ -7,7 +7,7 @@ import { commandContext } from '../context.js';
 import { ExitCode } from '../../exit-codes.js';
 import { openRepository } from '../../git/repository.js';
 import { readLocalState, writeLocalState } from '../../config/local-state.js';
-import { HOOK_NAMES } from '../../hooks/entry.js';
+import { HOOK_NAMES } from '../../hooks/hook-names.js';
 import { installHookFile } from '../../hooks/installation/hook-files.js';
 import { ensurePrepareScript, findPackageDir, missingDependencies, readPackageJson, writePackageJson } from '../../hooks/installation/package-json.js';
 import { ensureIgnored, ensureNodeModulesIgnored } from '../../hooks/installation/gitignore.js';

@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { commandContext } from '../context.js';
 import { openRepository } from '../../git/repository.js';
 import { readLocalState, writeLocalState } from '../../config/local-state.js';
-import { HOOK_NAMES } from '../../hooks/entry.js';
+import { HOOK_NAMES } from '../../hooks/hook-names.js';
 import { removeEmptyHuskyDir, uninstallHookFile } from '../../hooks/installation/hook-files.js';
 import { readPackageJson, restorePrepareScript, writePackageJson } from '../../hooks/installation/package-json.js';
 import { removeIgnoreEntry } from '../../hooks/installation/gitignore.js';

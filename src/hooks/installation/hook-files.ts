@@ -2,7 +2,7 @@
 import { chmod, mkdir, readFile, readdir, rm, rmdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { HookName } from '../entry.js';
+import type { HookName } from '../hook-names.js';
 
 /** Appended to every line migration-guard adds, so `uninstall` removes exactly those. */
 export const MARKER = '# added by migration-guard install';
