@@ -13,7 +13,7 @@ import mysql from 'mysql2/promise';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createStagingAccount, dropStagingAccount, dropLeftoverStagingAccount } from '../../src/restore/load/staging-account.js';
 import { adminQuery, adminSettings } from '../helpers/database.js';
-import { restoreCli } from './support/cli.js';
+import { restoreCli, runUntilPaused } from './support/cli.js';
 import { databaseFingerprint, type DatabaseFingerprint, type TreeEntry } from './support/checksums.js';
 import { buildProduction, createDeveloper, expectUnchanged, optionFile, query, siblingDatabases, type Developer, type Production } from './support/fixtures.js';
 
@@ -133,6 +133,20 @@ describe('a hostile dump is refused before the swap, and nothing outside the sta
 });
 
 describe('the temporary loading account', () => {
+  it('left by a restore killed with -9 during the load is dropped by the next run', async () => {
+    const state = await serverState();
+    const paused = await runUntilPaused(developer, 'load:12000', ['--yes', '--no-media', '--db-source', production.gz], rootEnv);
+    const during = (await adminQuery("SELECT User AS u FROM mysql.user WHERE User LIKE 'mg\\_restore\\_%'")) as Array<{ u: string }>;
+    expect(during).toHaveLength(1);
+    await paused.killHard();
+    const cleanup = await restoreCli(developer, ['--cleanup'], rootEnv);
+    expect(cleanup.exitCode, cleanup.stderr).toBe(0);
+    expect(cleanup.stdout + cleanup.stderr).toContain(`Dropped the temporary loading account '${during[0]!.u}'`);
+    expect(await serverState()).toEqual(state);
+    await expectUnchanged(developer, before);
+    expect(await siblingDatabases(developer)).toEqual([]);
+  });
+
   it('can change the staging database and nothing else, and is dropped (also when a run was interrupted)', async () => {
     const staging = `${live()}__restore_29990101000000`;
     const admin = await mysql.createConnection({ host: adminSettings().host, port: adminSettings().port, user: rootUser, password: rootPassword });

@@ -20,7 +20,8 @@ export function checkMigrateArgs(args: string[]): PreflightCheck {
     const arg = args[index]!;
     const flag = arg.startsWith('--') ? arg.split('=')[0]! : arg.startsWith('-v') ? '-v' : arg;
     if (spellsFake(flag)) {
-      problems.push(`${arg} (read by migrate as ${FAKE_OPTIONS.filter((option) => option.startsWith(flag)).join(' or ')}) records migrations as applied without changing the schema, so django_migrations and the tables stop agreeing`);
+      const spelled = FAKE_OPTIONS.includes(flag) ? flag : `${arg} (read by migrate as ${FAKE_OPTIONS.filter((option) => option.startsWith(flag)).join(' or ')})`;
+      problems.push(`${spelled} records migrations as applied without changing the schema, so django_migrations and the tables stop agreeing`);
     } else if (ALLOWED_WITH_VALUE.has(flag)) {
       const attached = arg.includes('=') || (flag === '-v' && arg.length > 2);
       // argparse takes the next argument as the value only when it does not look like an option.

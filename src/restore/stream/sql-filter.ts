@@ -352,21 +352,26 @@ export class SqlDumpFilter extends Transform {
       while (pos < limit) {
         const byte = buffer[pos]!;
         if (lex === Lex.Single || lex === Lex.Double) {
-          // Strings are most of a dump's bytes: jump from quote to quote (memchr), minding backslashes.
+          // Strings are most of a dump's bytes. Without a backslash before the closing quote, jump to it
+          // (memchr); otherwise walk the bytes (escaped JSON and text have a backslash every few bytes).
           const quote = lex === Lex.Single ? 0x27 : 0x22;
-          const close = buffer.indexOf(quote, pos);
           if (backslash < pos) backslash = buffer.indexOf(0x5c, pos) >>> 0; // -1 becomes "none" (2^32 - 1)
-          if (backslash < (close < 0 ? limit : close)) {
-            pos = backslash + 2;
-            if (pos > limit) break;
+          const close = buffer.indexOf(quote, pos);
+          if (close >= 0 && close < limit && backslash > close) {
+            lex = Lex.Code;
+            pos = close + 1;
             continue;
           }
-          if (close < 0 || close >= limit) {
-            pos = limit;
-            break;
+          while (pos < limit) {
+            const char = buffer[pos]!;
+            if (char === quote) {
+              lex = Lex.Code;
+              pos++;
+              break;
+            }
+            pos += char === 0x5c ? 2 : 1;
           }
-          lex = Lex.Code;
-          pos = close + 1;
+          if (lex !== Lex.Code) break;
           continue;
         }
         if (lex === Lex.Block) {

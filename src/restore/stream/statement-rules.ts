@@ -479,8 +479,10 @@ function mapQualifiedNames(tokens: Token[], context: StatementContext, edits: Ed
 }
 
 // DEFINER=… needs SUPER to set to another account; without it the loading account becomes the definer.
+// Only the clause before the object's kind (VIEW, TRIGGER, …) counts: a body may say `definer = …` too.
 function removeDefiners(tokens: Token[], edits: Edits, context: StatementContext): void {
-  for (let index = 0; index < tokens.length; index++) {
+  const kind = tokens.findIndex((token) => token.type === 'word' && ['VIEW', 'TRIGGER', 'PROCEDURE', 'FUNCTION'].includes(token.value));
+  for (let index = 0; index < (kind < 0 ? tokens.length : kind); index++) {
     if (tokens[index]!.type !== 'word' || tokens[index]!.value !== 'DEFINER' || tokens[index + 1]?.text !== '=') continue;
     let end = index + 2;
     const user = tokens[end];

@@ -100,6 +100,39 @@ describe('SqlDumpFilter', () => {
     expect(stats.trailerSeen).toBe(true);
   });
 
+  it('passes what MySQL\'s mysqldump and mydumper write, dropping the SUPER-only settings', async () => {
+    const mysqldump = `-- MySQL dump 10.13  Distrib 8.0.36
+/*!40101 SET @OLD_CHARACTER_SET_CLIENT=@@CHARACTER_SET_CLIENT */;
+/*!50503 SET NAMES utf8mb4 */;
+/*!40103 SET @OLD_TIME_ZONE=@@TIME_ZONE */;
+/*!40103 SET TIME_ZONE='+00:00' */;
+/*!40014 SET @OLD_UNIQUE_CHECKS=@@UNIQUE_CHECKS, UNIQUE_CHECKS=0 */;
+/*!40101 SET @OLD_SQL_MODE=@@SQL_MODE, SQL_MODE='NO_AUTO_VALUE_ON_ZERO' */;
+SET @MYSQLDUMP_TEMP_LOG_BIN = @@SESSION.SQL_LOG_BIN;
+SET @@SESSION.SQL_LOG_BIN= 0;
+SET @@GLOBAL.GTID_PURGED=/*!80000 '+'*/ '3E11FA47-71CA-11E1-9E33-C80AA9429562:1-5';
+DROP TABLE IF EXISTS \`t\`;
+/*!40101 SET @saved_cs_client     = @@character_set_client */;
+/*!50503 SET character_set_client = utf8mb4 */;
+CREATE TABLE \`t\` (\`id\` int NOT NULL AUTO_INCREMENT, \`b\` blob, PRIMARY KEY (\`id\`)) ENGINE=InnoDB AUTO_INCREMENT=3 DEFAULT CHARSET=utf8mb4;
+/*!40101 SET character_set_client = @saved_cs_client */;
+LOCK TABLES \`t\` WRITE;
+/*!40000 ALTER TABLE \`t\` DISABLE KEYS */;
+INSERT INTO \`t\` VALUES (1,_binary 'a\\0b'),(2,0x00FF),(-3,NULL),(4,'1e5');
+/*!40000 ALTER TABLE \`t\` ENABLE KEYS */;
+UNLOCK TABLES;
+SET @@SESSION.SQL_LOG_BIN = @MYSQLDUMP_TEMP_LOG_BIN;
+/*!40101 SET SQL_MODE=@OLD_SQL_MODE */;
+-- Dump completed on 2026-11-25 10:00:00
+`;
+    const mysql = await filter(mysqldump);
+    expect(mysql.stats).toMatchObject({ trailerSeen: true, statementsDropped: 4 });
+    expect(mysql.output.toString('utf8')).toContain("INSERT INTO `t` VALUES (1,_binary 'a\\0b'),(2,0x00FF),(-3,NULL),(4,'1e5');");
+    expect(mysql.output.toString('utf8')).not.toMatch(/SQL_LOG_BIN|GTID_PURGED/);
+    const mydumper = "/*!40101 SET NAMES binary*/;\n/*!40014 SET FOREIGN_KEY_CHECKS=0*/;\n/*!40103 SET TIME_ZONE='+00:00' */;\nINSERT INTO `t` VALUES(1,'a'),\n(2,'b');\n-- Dump completed\n";
+    expect((await filter(mydumper)).output.toString('utf8')).toContain("INSERT INTO `t` VALUES(1,'a'),\n(2,'b');");
+  });
+
   it('notices a dump without its trailer (truncated)', async () => {
     expect((await filter(`${HEADER}INSERT INTO t VALUES (1,'a');\n`)).stats.trailerSeen).toBe(false);
     expect((await filter(`${HEADER}INSERT INTO t VALUES (1,'a');\n-- Dump completed on x\nINSERT INTO t VALUES (2,'b');\n`)).stats.trailerSeen).toBe(false);
