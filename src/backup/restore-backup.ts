@@ -13,7 +13,7 @@ import { compareDatabaseStates, readDatabaseState } from './database-state.js';
 import { redactSecrets } from '../ui/redact-secrets.js';
 import type { BackupStateRecord } from './take-backup.js';
 import { verifyBackupFile, type BackupCheck } from './verify-backup.js';
-import { startClient } from '../restore/load/mariadb-client.js';
+import { startClient } from '../db/mariadb-client.js';
 
 export interface RestoreResult {
   /** How the result was checked: against the state saved with the backup (exactly, or schema only), or the dump's own table list. */

@@ -12,7 +12,7 @@ import { watchForStall } from '../source/stall-watchdog.js';
 import { ByteCounter } from '../stream/byte-counter.js';
 import { decompressor, detectCompression, peek, type Compression } from '../stream/decompress.js';
 import { DumpRefusedError, SqlDumpFilter, type SqlFilterStats } from '../stream/sql-filter.js';
-import { parseClientError, startClient, type ClientOutcome } from './mariadb-client.js';
+import { parseClientError, startClient, type ClientOutcome } from '../../db/mariadb-client.js';
 import { ParallelLoader } from './parallel-loader.js';
 import { InterruptedError } from '../interrupted.js';
 

@@ -7,7 +7,7 @@
 import { Writable } from 'node:stream';
 import type { ConnectionSettings } from '../../db/connection-settings.js';
 import { RowStatementEnd } from '../stream/row-statement-end.js';
-import { startClient, type ClientOutcome, type RunningClient } from './mariadb-client.js';
+import { startClient, type ClientOutcome, type RunningClient } from '../../db/mariadb-client.js';
 
 const NEWLINE = 0x0a;
 const HEAD_BYTES = 64;

@@ -3,9 +3,9 @@
 // LOAD DATA LOCAL (the client never reads local files for the server).
 import { spawn } from 'node:child_process';
 import type { Writable } from 'node:stream';
-import { writeClientOptionsFile } from '../../db/client-options-file.js';
-import { findClientProgram } from '../../db/client-programs.js';
-import type { ConnectionSettings } from '../../db/connection-settings.js';
+import { writeClientOptionsFile } from './client-options-file.js';
+import { findClientProgram } from './client-programs.js';
+import type { ConnectionSettings } from './connection-settings.js';
 
 export interface ClientOutcome {
   code: number | null;
