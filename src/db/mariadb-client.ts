@@ -1,5 +1,5 @@
 // The mariadb/mysql command-line client as a SQL sink: statements go to its stdin, credentials come
-// from a 0600 option file, client commands in the dump (\! shell escapes, source) are disabled, and so is
+// from a 0600 option file and the password from its environment, client commands in the dump (\! shell escapes, source) are disabled, and so is
 // LOAD DATA LOCAL (the client never reads local files for the server).
 import { spawn } from 'node:child_process';
 import type { Writable } from 'node:stream';
