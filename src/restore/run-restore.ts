@@ -2,11 +2,9 @@
 // database and extract media beside the target (the developer's copies untouched so far), check and
 // sanitize, then journal and swap both in. Any failure before the journal's commit puts everything back.
 import { ExitCode } from '../exit-codes.js';
-import type { ResolvedConfig } from '../config/load-config.js';
 import { quoteIdentifier, type Connection } from '../db/connect.js';
-import { describeConnection, type ConnectionSettings } from '../db/connection-settings.js';
+import { describeConnection } from '../db/connection-settings.js';
 import { UserError } from '../errors.js';
-import type { PhaseProgress } from './phase-progress.js';
 import { confirmByTypingName, requireConfirmationPossible } from './confirm.js';
 import { listBaseTables } from './database-objects.js';
 import { createDatabaseLike, finishSwap, prepareRestoreSwap } from './database-swap.js';
@@ -26,23 +24,11 @@ import { resolvePlan, type PlanRequest, type RestorePlan } from './plan.js';
 import { checkRestoreAllowed } from './safety.js';
 import { applySanitizeRules, type SanitizeOutcome } from './sanitize.js';
 import type { InterruptTrap } from './signals.js';
-import { withRestoreSession } from './session.js';
+import { withRestoreSession, type RestoreIO } from './session.js';
+
+export type { RestoreIO } from './session.js';
 import { checkStaging, type StagingFacts } from './staging-checks.js';
 import { InterruptedError } from './interrupted.js';
-
-export interface RestoreIO {
-  config: ResolvedConfig;
-  env: NodeJS.ProcessEnv;
-  cwd: string;
-  settings: ConnectionSettings;
-  /** The media directory to restore into (asked only when media is restored). */
-  mediaDir(): Promise<string | null>;
-  /** The DATABASES alias restored into (`--database`), for the migrate offered afterwards. */
-  alias: string;
-  progress: PhaseProgress;
-  /** A line of human output (suppressed with --json). */
-  say(line: string): void;
-}
 
 export interface RestoreOptions extends PlanRequest {
   yes: boolean;

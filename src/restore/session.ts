@@ -1,13 +1,29 @@
 // The frame a restore and an undo both run in: interrupts trapped, the restore lock held, a server
 // connection open, and whatever an interrupted earlier run left behind settled before anything new.
+import type { ResolvedConfig } from '../config/load-config.js';
 import { connect, type Connection } from '../db/connect.js';
 import type { ConnectionSettings } from '../db/connection-settings.js';
 import { restoreStateDir } from './journal.js';
 import { acquireRestoreLock } from './lock.js';
 import { recoverInterruptedRun } from './recovery.js';
-import type { RestoreIO } from './run-restore.js';
 import { explainServerError } from './server-errors.js';
 import { trapInterrupts, type InterruptTrap } from './signals.js';
+import type { PhaseProgress } from './phase-progress.js';
+
+/** What a restore, --undo and --cleanup work with: the command's context and its output. */
+export interface RestoreIO {
+  config: ResolvedConfig;
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+  settings: ConnectionSettings;
+  /** The media directory to restore into (asked only when media is restored). */
+  mediaDir(): Promise<string | null>;
+  /** The DATABASES alias restored into (`--database`), for the migrate offered afterwards. */
+  alias: string;
+  progress: PhaseProgress;
+  /** A line of human output (suppressed with --json). */
+  say(line: string): void;
+}
 
 export interface RestoreSession {
   connection: Connection;
