@@ -7,7 +7,7 @@ import type { ConnectionSettings } from '../db/connection-settings.js';
 import { withConnection } from '../db/connect.js';
 import { createScratchDatabase, scratchDatabaseName } from '../drift/scratch-database.js';
 import { resolveScratchServer } from '../drift/scratch-server.js';
-import type { MigrationProbe } from '../deploy/django/migration-probe.js';
+import type { MigrationProbe } from '../django/migration-probe.js';
 import { assessStatements, blockingOverLimit, type BlockingDdlRefusal, type StatementAssessment } from '../checks/blocking-ddl.js';
 import { replayAndClassify, type DdlReplayResult } from './ddl-replay.js';
 import { measureCopyRate, type CopyRate } from './copy-rate.js';

@@ -4,7 +4,7 @@
 import type { ResolvedConfig } from '../config/load-config.js';
 import type { ConnectionSettings } from '../db/connection-settings.js';
 import { withConnection } from '../db/connect.js';
-import { probeMigrations } from '../deploy/django/migration-probe.js';
+import { probeMigrations } from '../django/migration-probe.js';
 import type { Problem } from '../checks/problem.js';
 import { assessPendingDdl } from './assess-pending-ddl.js';
 import { describeStatement } from './report-lines.js';

@@ -21,7 +21,7 @@ import { currentProcessIdentity, identityOf } from '../locks/process-identity.js
 import { recoverInterruptedDeploy, type RecoveryOutcome } from './recovery/recover-interrupted.js';
 import { downCommands, runServiceCommand, upCommands, type ServiceCommand } from './service/service-commands.js';
 import { moveCheckoutBack, pullFastForward, headCommit, resolvePullSource, type PullResult } from './git/pull.js';
-import { probeMigrations, type MigrationProbe } from './django/migration-probe.js';
+import { probeMigrations, type MigrationProbe } from '../django/migration-probe.js';
 import { verifyDeployment } from './django/verify-migrations.js';
 import { writePendingSql } from './django/pending-sql-record.js';
 import { describeFailures, type PreflightCheck } from './preflight/preflight-check.js';

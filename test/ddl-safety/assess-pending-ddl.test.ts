@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import mysql from 'mysql2/promise';
 import { loadConfig } from '../../src/config/load-config.js';
-import { probeMigrations } from '../../src/deploy/django/migration-probe.js';
+import { probeMigrations } from '../../src/django/migration-probe.js';
 import { assessPendingDdl } from '../../src/ddl-safety/assess-pending-ddl.js';
 import { describeLockSafety } from '../../src/ddl-safety/report-lines.js';
 import { adminQuery } from '../helpers/database.js';

@@ -1,7 +1,7 @@
 // Step 6: the SQL of every pending migration (sqlmigrate), saved beside the backup for the record.
 import { companionPaths } from '../../backup/backup-files.js';
 import { writeFileDurably } from '../../fs/durable-files.js';
-import type { MigrationProbe } from './migration-probe.js';
+import type { MigrationProbe } from '../../django/migration-probe.js';
 
 /** Writes <backup>.pending.sql and returns its path. */
 export async function writePendingSql(backupPath: string, probe: MigrationProbe, context: { revision: string }): Promise<string> {

@@ -4,7 +4,7 @@ import type { Connection } from '../../db/connect.js';
 import { readAppliedMigrations } from '../../db/django-migrations.js';
 import { runManagePy } from '../../django/manage-py.js';
 import { redactSecrets } from '../../ui/redact-secrets.js';
-import type { PlanNode } from './migration-probe.js';
+import type { PlanNode } from '../../django/migration-probe.js';
 import { buildProjectGraph, loadProjectMigrations } from '../../django/project-migrations.js';
 import { migrationId } from '../../django/migration-graph.js';
 

@@ -9,7 +9,7 @@ import { assessPendingDdl, type LockSafetyReport } from '../../ddl-safety/assess
 import { describeLockSafety } from '../../ddl-safety/report-lines.js';
 import { readServerSessions } from '../../ddl-safety/server-sessions.js';
 import { describeBlocker, findLockBlockers } from '../../checks/lock-blockers.js';
-import type { MigrationProbe } from '../django/migration-probe.js';
+import type { MigrationProbe } from '../../django/migration-probe.js';
 
 export interface LockSafetyInput {
   config: ResolvedConfig;

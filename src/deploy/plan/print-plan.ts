@@ -16,7 +16,7 @@ import { deployLockPath, inspectLocalLock } from '../../locks/local-lock.js';
 import { databaseLockHolder, databaseLockName } from '../../locks/database-lock.js';
 import { findUnfinishedJournal } from '../journal/journal-reader.js';
 import { describeRecovery, planRecovery } from '../recovery/plan-recovery.js';
-import { probeMigrations, type MigrationProbe } from '../django/migration-probe.js';
+import { probeMigrations, type MigrationProbe } from '../../django/migration-probe.js';
 import { downCommands, upCommands } from '../service/service-commands.js';
 import { checkLockSafety, summarizeLockSafety, type LockSafetyOutcome } from '../lock-safety/lock-safety-step.js';
 

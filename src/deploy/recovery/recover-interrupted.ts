@@ -12,7 +12,7 @@ import { findUnfinishedJournal } from '../journal/journal-reader.js';
 import { openJournalForAppend } from '../journal/journal-writer.js';
 import { processState } from '../../locks/process-identity.js';
 import { headCommit, moveCheckoutBack } from '../git/pull.js';
-import { probeMigrations } from '../django/migration-probe.js';
+import { probeMigrations } from '../../django/migration-probe.js';
 import { verifyDeployment } from '../django/verify-migrations.js';
 import { createStepRunner } from '../steps/step-runner.js';
 import { restoreAsStep } from '../steps/restore-step.js';

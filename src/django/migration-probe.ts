@@ -1,8 +1,8 @@
 // Asks Django itself, in one boot, where migrations stand: the full plan (as `showmigrations --plan`),
 // what `migrate` would run, conflicts, and the SQL of each pending migration (as `sqlmigrate`).
-import type { ResolvedConfig } from '../../config/load-config.js';
-import { runManagePy } from '../../django/manage-py.js';
-import { redactSecrets } from '../../ui/redact-secrets.js';
+import type { ResolvedConfig } from '../config/load-config.js';
+import { runManagePy } from './manage-py.js';
+import { redactSecrets } from '../ui/redact-secrets.js';
 
 export interface PlanNode {
   app: string;
