@@ -127,7 +127,7 @@ async function dumpTo(settings, file, gzip) {
   const options = await writeClientOptionsFile(settings);
   try {
     const dump = `'${findClientProgram('dump')}' '${options.arg}' --single-transaction --routines --triggers '${settings.database}'`;
-    await execa('sh', ['-c', `${dump}${gzip ? ' | gzip' : ''} > '${file}'`]);
+    await execa('sh', ['-c', `${dump}${gzip ? ' | gzip' : ''} > '${file}'`], { env: options.env(), extendEnv: false });
   } finally {
     await options.remove();
   }
@@ -140,7 +140,7 @@ async function loadDump(settings, file) {
     const [tables] = await connection.query('SELECT TABLE_NAME AS name FROM information_schema.TABLES WHERE TABLE_SCHEMA = ?', [settings.database]);
     if (tables.length) await connection.query(`SET FOREIGN_KEY_CHECKS = 0; DROP TABLE ${tables.map((row) => `\`${row.name}\``).join(', ')}; SET FOREIGN_KEY_CHECKS = 1;`);
     await connection.end();
-    await execa(findClientProgram('client'), [options.arg, settings.database], { inputFile: file });
+    await execa(findClientProgram('client'), [options.arg, settings.database], { inputFile: file, env: options.env(), extendEnv: false });
   } finally {
     await options.remove();
   }

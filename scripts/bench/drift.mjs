@@ -101,7 +101,8 @@ await withBenchSandbox('drift', async ({ dir: sandbox, server }) => {
   "$DUMP" "$OPTS" ${dumpArgs} bench_b | sort > "$B" &
   wait -n && wait -n
   diff "$A" "$B" > /dev/null; [ $? -le 1 ]`;
-    const shellEnv = { ...process.env, DUMP: dump, OPTS: optionsFile.arg, A: a, B: b };
+    // The password travels in the clients' environment (MYSQL_PWD), as migration-guard passes it.
+    const shellEnv = { ...optionsFile.env(), DUMP: dump, OPTS: optionsFile.arg, A: a, B: b };
 
     const { cliRuns, libraryRuns, manualRuns, concurrentRuns } = await timeInterleaved(RUNS, {
       cliRuns: async () => {
