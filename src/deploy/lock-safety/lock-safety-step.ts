@@ -1,25 +1,15 @@
 // Deploy's lock-safety check, shared by `deploy` (a journaled step once the pull has brought the pending
 // migrations) and `deploy --plan`: how the server would run each DDL statement, the sessions that could keep
 // an ALTER waiting for its metadata lock, and the refusal of a blocking copy over "deploy.maxBlockingCopyRows".
-import type { ResolvedConfig } from '../../config/load-config.js';
-import type { ConnectionSettings } from '../../db/connection-settings.js';
 import { withConnection } from '../../db/connect.js';
 import { UserError } from '../../errors.js';
-import { assessPendingDdl, type LockSafetyReport } from '../../ddl-safety/assess-pending-ddl.js';
+import { assessPendingDdl, type AssessInput, type LockSafetyReport } from '../../ddl-safety/assess-pending-ddl.js';
 import { describeLockSafety } from '../../ddl-safety/report-lines.js';
 import { readServerSessions } from '../../ddl-safety/server-sessions.js';
 import { describeBlocker, findLockBlockers } from '../../checks/lock-blockers.js';
-import type { MigrationProbe } from '../../django/migration-probe.js';
 
-export interface LockSafetyInput {
-  config: ResolvedConfig;
-  env: NodeJS.ProcessEnv;
-  settings: ConnectionSettings;
-  alias: string;
-  probe: MigrationProbe;
-  secrets: string[];
+export interface LockSafetyInput extends AssessInput {
   allowBlocking: boolean;
-  onScratchCreated?: (name: string) => void;
 }
 
 export interface LockSafetyOutcome {
