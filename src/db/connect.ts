@@ -26,7 +26,8 @@ export async function connect(settings: ConnectionSettings, options: { database?
       ssl: settings.ssl ? tlsOptions(settings.ssl) : undefined,
     });
   } catch (error) {
-    throw explainConnectionError(error, { ...settings, database: database ?? '(none)' });
+    // Without a database selected (a restore target that may not exist yet), still name the one meant.
+    throw explainConnectionError(error, { ...settings, database: database ?? (settings.database || '(none)') });
   }
 }
 
