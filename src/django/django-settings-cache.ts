@@ -36,8 +36,21 @@ interface RememberedSettings {
   settings: DjangoSettings;
 }
 
+// One answer per process: status asks for the connection and the installed apps at once, and must not
+// read the cache, or start Python, twice for them.
+const answered = new WeakMap<NodeJS.ProcessEnv, Map<string, Promise<DjangoSettings>>>();
+
 /** The project's Django settings for `alias`: remembered when still valid, else asked of Django (and remembered). */
-export async function loadDjangoSettings(config: ResolvedConfig, alias: string, env: NodeJS.ProcessEnv): Promise<DjangoSettings> {
+export function loadDjangoSettings(config: ResolvedConfig, alias: string, env: NodeJS.ProcessEnv): Promise<DjangoSettings> {
+  let byProject = answered.get(env);
+  if (!byProject) answered.set(env, (byProject = new Map()));
+  const key = [config.python.path, config.managePy, config.settingsModule ?? '', cacheFile(config, alias)].join('\0');
+  let settings = byProject.get(key);
+  if (!settings) byProject.set(key, (settings = loadOnce(config, alias, env)));
+  return settings;
+}
+
+async function loadOnce(config: ResolvedConfig, alias: string, env: NodeJS.ProcessEnv): Promise<DjangoSettings> {
   const file = cacheFile(config, alias);
   const childEnv = djangoEnv(config, {}, env);
   const remembered = readJsonFile<RememberedSettings>(file);
