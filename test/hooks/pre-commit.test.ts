@@ -1,6 +1,6 @@
 // pre-commit through real `git commit` with hooks installed by `migration-guard install` (husky).
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { createHookedRepo, type HookedRepo } from './helpers/hooked-repo.js';
+import { createHookedRepo, freshBranch, type HookedRepo } from './helpers/hooked-repo.js';
 
 let repo: HookedRepo;
 
@@ -12,16 +12,9 @@ afterAll(async () => {
   await repo?.remove();
 });
 
-// Each test leaves the checkout clean at a commit, on its own branch from main.
-async function freshBranch(name: string): Promise<void> {
-  await repo.gitOk('checkout', '-q', '-f', 'main');
-  await repo.gitOk('clean', '-q', '-fd', '--', 'catalog', 'orders');
-  await repo.gitOk('checkout', '-q', '-b', name);
-}
-
 describe('pre-commit', () => {
   test('blocks a model change without its migration, naming what Django would create and the fix', async () => {
-    await freshBranch('no-migration');
+    await freshBranch(repo, 'no-migration');
     await repo.addProductField('weight = models.IntegerField(default=0)');
     await repo.gitOk('add', 'catalog/models.py');
     const result = await repo.git(['commit', '-m', 'Add weight']);
@@ -50,7 +43,7 @@ describe('pre-commit', () => {
   });
 
   test('passes a model change that needs no migration (a method and a docstring)', async () => {
-    await freshBranch('no-schema-change');
+    await freshBranch(repo, 'no-schema-change');
     const models = await repo.read('catalog/models.py');
     await repo.write('catalog/models.py', models.replace('class Tag(models.Model):\n', 'class Tag(models.Model):\n    """A label on products."""\n\n    def shout(self):\n        return self.label.upper()\n\n'));
     await repo.gitOk('add', 'catalog/models.py');
@@ -60,7 +53,7 @@ describe('pre-commit', () => {
   });
 
   test('blocks partial staging: model change staged, its migration left unstaged (untracked)', async () => {
-    await freshBranch('partial');
+    await freshBranch(repo, 'partial');
     await repo.addProductField("color = models.CharField(max_length=20, default='')");
     const migration = await repo.makemigrations('catalog', 'product_color');
     await repo.gitOk('add', 'catalog/models.py');
@@ -73,7 +66,7 @@ describe('pre-commit', () => {
   });
 
   test('blocks an untracked migration even when the staged files are unrelated Python in the app', async () => {
-    await freshBranch('untracked');
+    await freshBranch(repo, 'untracked');
     await repo.write('orders/migrations/0003_note.py', 'from django.db import migrations\n\n\nclass Migration(migrations.Migration):\n    dependencies = [("orders", "0002_order_status")]\n    operations = []\n');
     await repo.write('orders/admin.py', `${await repo.read('orders/admin.py')}\n# admin tweak\n`);
     await repo.gitOk('add', 'orders/admin.py');
@@ -84,7 +77,7 @@ describe('pre-commit', () => {
   });
 
   test('passes a clean stage while model edits stay unstaged in the working tree', async () => {
-    await freshBranch('unstaged-edits');
+    await freshBranch(repo, 'unstaged-edits');
     await repo.write('catalog/admin.py', `${await repo.read('catalog/admin.py')}\n# staged admin change\n`);
     await repo.gitOk('add', 'catalog/admin.py');
     await repo.addProductField('unstaged_field = models.IntegerField(default=1)');
@@ -97,7 +90,7 @@ describe('pre-commit', () => {
   });
 
   test('blocks a non-null field without a default (makemigrations would have to ask)', async () => {
-    await freshBranch('needs-default');
+    await freshBranch(repo, 'needs-default');
     await repo.addProductField('stock = models.IntegerField()');
     await repo.gitOk('add', 'catalog/models.py');
     const result = await repo.git(['commit', '-m', 'stock']);
@@ -107,7 +100,7 @@ describe('pre-commit', () => {
   });
 
   test('commit -a is checked on what it will commit (git\'s temporary index)', async () => {
-    await freshBranch('commit-all');
+    await freshBranch(repo, 'commit-all');
     await repo.addProductField('rating = models.IntegerField(default=0)');
     const result = await repo.git(['commit', '-a', '-m', 'rating']);
     expect(result.exitCode).not.toBe(0);
@@ -115,7 +108,7 @@ describe('pre-commit', () => {
   });
 
   test('HUSKY=0 and --no-verify skip the hook', async () => {
-    await freshBranch('skip');
+    await freshBranch(repo, 'skip');
     await repo.addProductField('skipped = models.IntegerField(default=0)');
     await repo.gitOk('add', 'catalog/models.py');
     const husky0 = await repo.git(['commit', '-m', 'skipped with HUSKY=0'], { env: { HUSKY: '0' } });
@@ -130,7 +123,7 @@ describe('pre-commit', () => {
   });
 
   test('a staged change outside guarded apps skips the checks entirely', async () => {
-    await freshBranch('fast-path');
+    await freshBranch(repo, 'fast-path');
     await repo.write('README.md', 'docs\n');
     await repo.write('scripts/tool.py', 'print("not an app")\n');
     await repo.gitOk('add', 'README.md', 'scripts/tool.py');
@@ -140,7 +133,7 @@ describe('pre-commit', () => {
   });
 
   test('without a working Python: blocked by default (fail closed); failClosed false warns and checks what it can', async () => {
-    await freshBranch('no-python');
+    await freshBranch(repo, 'no-python');
     const noPython = { MIGRATION_GUARD_PYTHON: '/nonexistent/venv/bin/python' };
     await repo.addProductField('width = models.IntegerField(default=0)');
     await repo.gitOk('add', 'catalog/models.py');

@@ -4,7 +4,7 @@
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { createHookedRepo, type HookedRepo } from './helpers/hooked-repo.js';
+import { createHookedRepo, freshBranch, type HookedRepo } from './helpers/hooked-repo.js';
 
 let repo: HookedRepo;
 
@@ -19,15 +19,9 @@ afterAll(async () => {
   await repo?.remove();
 });
 
-async function freshBranch(name: string): Promise<void> {
-  await repo.gitOk('checkout', '-q', '-f', 'main');
-  await repo.gitOk('clean', '-q', '-fd', '--', 'catalog', 'orders');
-  await repo.gitOk('checkout', '-q', '-b', name);
-}
-
 describe('deleting published migrations', () => {
   test("deleting an app's whole migrations/ package is blocked, each pushed migration named", async () => {
-    await freshBranch('drop-orders-migrations');
+    await freshBranch(repo, 'drop-orders-migrations');
     await repo.gitOk('rm', '-q', '-r', 'orders/migrations');
     const result = await repo.git(['commit', '-m', 'Start orders over']);
     expect(result.exitCode).toBe(1);
@@ -38,7 +32,7 @@ describe('deleting published migrations', () => {
   });
 
   test('deleting the app itself is blocked too', async () => {
-    await freshBranch('drop-orders-app');
+    await freshBranch(repo, 'drop-orders-app');
     await repo.gitOk('rm', '-q', '-r', 'orders');
     const settings = await repo.read('hcat/settings.py');
     await repo.write('hcat/settings.py', settings.replace("    'orders',\n", ''));
@@ -50,7 +44,7 @@ describe('deleting published migrations', () => {
   });
 
   test('pre-push blocks a pushed package deletion committed with --no-verify', async () => {
-    await freshBranch('drop-orders-no-verify');
+    await freshBranch(repo, 'drop-orders-no-verify');
     await repo.gitOk('rm', '-q', '-r', 'orders/migrations');
     await repo.gitOk('commit', '-q', '--no-verify', '-m', 'Start orders over');
     const push = await repo.git(['push', 'origin', 'drop-orders-no-verify']);
@@ -62,7 +56,7 @@ describe('deleting published migrations', () => {
 
 describe('the squash lifecycle', () => {
   test('deleting what a pushed squash replaces, re-pointing dependants and removing `replaces` passes with a note; the push too', async () => {
-    await freshBranch('finish-squash');
+    await freshBranch(repo, 'finish-squash');
     await repo.gitOk('rm', '-q', ...REPLACED);
     const squash = await repo.read(SQUASH);
     await repo.write(SQUASH, squash.replace(/\n    replaces = \[[^\]]*\]\n/, '\n'));
@@ -82,7 +76,7 @@ describe('the squash lifecycle', () => {
   });
 
   test('the same deletion without the squash is blocked', async () => {
-    await freshBranch('delete-without-squash');
+    await freshBranch(repo, 'delete-without-squash');
     await repo.gitOk('rm', '-q', ...REPLACED, SQUASH);
     const result = await repo.git(['commit', '-m', 'Delete old migrations']);
     expect(result.exitCode).toBe(1);
@@ -92,7 +86,7 @@ describe('the squash lifecycle', () => {
   });
 
   test('a reset (every migration deleted, a new 0001_initial) is blocked, with the squash route as the fix', async () => {
-    await freshBranch('reset');
+    await freshBranch(repo, 'reset');
     const squash = await repo.read(SQUASH);
     for (const file of (await repo.gitOk('ls-files', 'catalog/migrations')).split('\n')) {
       if (!file.endsWith('__init__.py')) await rm(path.join(repo.dir, file));

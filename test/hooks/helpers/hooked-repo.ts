@@ -43,6 +43,13 @@ export interface HookedRepoOptions {
   installArgs?: string[];
 }
 
+/** Starts a test on its own branch from main, the checkout clean (nothing left by an earlier test). */
+export async function freshBranch(checkout: Checkout, name: string): Promise<void> {
+  await checkout.gitOk('checkout', '-q', '-f', 'main');
+  await checkout.gitOk('clean', '-q', '-fd', '--', 'catalog', 'orders');
+  await checkout.gitOk('checkout', '-q', '-b', name);
+}
+
 /** Creates the checkout, installs the hooks with `migration-guard install`, commits, pushes to origin. */
 export async function createHookedRepo(options: HookedRepoOptions = {}): Promise<HookedRepo> {
   const fixture = await createFixtureRepo({ commit: false });
