@@ -1,9 +1,10 @@
 // Migration files Django imports but a literal reader would not: a parenthesised concatenation, a
-// name bound earlier, `class Migration` chosen by try/except. The hooks and `status` answer for them
-// (the last through Django's loader), and show the app's other migrations as usual.
+// name bound earlier, `class Migration` chosen by try/except or by a module-level if/else. The hooks,
+// `status` and `drift` answer for them (the last two through Django's loader), and show the app's other
+// migrations as usual.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
-import { runCli } from '../helpers/fixture-project.js';
+import { manage, runCli } from '../helpers/fixture-project.js';
 import { createHookedRepo, type HookedRepo } from './helpers/hooked-repo.js';
 
 let repo: HookedRepo;
@@ -41,6 +42,18 @@ try:
 except ImportError:
     class Migration(migrations.Migration):
         dependencies = [('orders', '0004_named')]
+        operations = []
+`,
+  'orders/migrations/0006_if_else.py': `import django
+from django.db import migrations
+
+if django.VERSION >= (3, 0):
+    class Migration(migrations.Migration):
+        dependencies = [('orders', '0005_conditional')]
+        operations = [${sql('SELECT 5')}]
+else:
+    class Migration(migrations.Migration):
+        dependencies = [('orders', '0005_conditional')]
         operations = []
 `,
 };
@@ -81,16 +94,27 @@ describe('migrations only Python reads plainly', () => {
     const status = await runCli(['status', '--json'], { cwd: repo.dir, env: db.env });
     expect(status.stderr).not.toContain('internal error');
     const json = JSON.parse(status.stdout) as { apps: Array<{ app: string; pending: string[] }> };
-    expect(json.apps.find((app) => app.app === 'orders')!.pending).toEqual(['0001_initial', '0002_order_status', '0003_concatenated', '0004_named', '0005_conditional']);
+    expect(json.apps.find((app) => app.app === 'orders')!.pending).toEqual(['0001_initial', '0002_order_status', '0003_concatenated', '0004_named', '0005_conditional', '0006_if_else']);
+  }, 120_000);
+
+  test('drift builds its reference through them and finds the migrated database in step', async () => {
+    const migrated = await manage(repo.dir, ['migrate', '--noinput'], db.env);
+    expect(migrated.exitCode, migrated.stderr).toBe(0);
+    const drift = await runCli(['drift', '--json'], { cwd: repo.dir, env: db.env });
+    expect(drift.stderr).not.toContain('internal error');
+    const json = JSON.parse(drift.stdout) as { tables: unknown[]; migrations: { notApplied: string[]; appliedUnknown: string[] } };
+    expect(json.tables).toEqual([]);
+    expect(json.migrations).toMatchObject({ notApplied: [], appliedUnknown: [] });
+    expect(drift.exitCode, drift.stderr).toBe(0);
   }, 120_000);
 
   test('a file Django cannot load either: a user error naming the file and line, never an internal error', async () => {
-    await repo.write('orders/migrations/0006_broken.py', `from django.db import migrations\n\nif True:\n    class Migration(migrations.Migration):\n        dependencies = [('orders', '0005_conditional')]\nelse:\n    class Migration(migrations.Migration):\n        dependencies = [('orders', 'nope')]\n\nraise RuntimeError('broken on purpose')\n`);
+    await repo.write('orders/migrations/0007_broken.py', `from django.db import migrations\n\nif True:\n    class Migration(migrations.Migration):\n        dependencies = [('orders', '0006_if_else')]\nelse:\n    class Migration(migrations.Migration):\n        dependencies = [('orders', 'nope')]\n\nraise RuntimeError('broken on purpose')\n`);
     try {
       const status = await runCli(['status'], { cwd: repo.dir, env: db.env });
       expect(status.exitCode).toBe(2);
       expect(status.stderr).not.toContain('internal error');
-      expect(status.stderr).toContain('0006_broken.py, line 10');
+      expect(status.stderr).toContain('0007_broken.py, line 10');
       expect(status.stderr).toContain('RuntimeError: broken on purpose');
     } finally {
       await repo.gitOk('clean', '-q', '-f', '--', 'orders/migrations');
