@@ -1,5 +1,6 @@
 // What changed between two states of the repository, as lists of (status, path).
-import { git, splitNul } from './run-git.js';
+import { git } from './run-git.js';
+import { splitNul } from './git-sync.js';
 import { resolveCommit, type Repository } from './repository.js';
 
 /** A = added, M = modified, D = deleted, T = type changed (renames are reported as D + A). */

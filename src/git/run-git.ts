@@ -1,8 +1,8 @@
 // Runs git without loading execa: hooks start on every commit, so this file imports only node builtins
-// (and the tiny errors module).
-import { spawn, spawnSync } from 'node:child_process';
-import path from 'node:path';
+// (and the tiny errors module). The environment git children get is git-sync.ts's.
+import { spawn } from 'node:child_process';
 import { UserError } from '../errors.js';
+import { childEnv } from './git-sync.js';
 
 export interface GitRunOptions {
   /** Text written to git's stdin (then closed). */
@@ -37,23 +37,6 @@ export class GitError extends UserError {
   }
 }
 
-// Git runs hooks with GIT_INDEX_FILE (and sometimes GIT_DIR) set, possibly relative to the
-// repository root. They must be kept: `git commit <paths>` and `commit -a` stage into a temporary
-// index that only GIT_INDEX_FILE names. Made absolute once, at start-up, while the working directory
-// is still the one git chose, so calls with another cwd keep pointing at the same files.
-const GIT_PATH_VARIABLES = ['GIT_DIR', 'GIT_WORK_TREE', 'GIT_INDEX_FILE', 'GIT_COMMON_DIR', 'GIT_OBJECT_DIRECTORY'];
-const startDir = process.cwd();
-const inheritedEnv: NodeJS.ProcessEnv = { ...process.env, GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C' };
-for (const name of GIT_PATH_VARIABLES) {
-  const value = inheritedEnv[name];
-  if (value) inheritedEnv[name] = path.resolve(startDir, value);
-}
-
-/** The environment git children get: ours with git's path variables made absolute, plus `extra`. */
-export function childEnv(extra?: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-  return extra ? { ...inheritedEnv, ...extra } : inheritedEnv;
-}
-
 /** Runs `git <args>` in `cwd`; rejects with GitError unless the exit code is 0 or listed as ok. */
 export async function runGit(cwd: string, args: string[], options: GitRunOptions = {}): Promise<GitOutput> {
   const result = await runGitBytes(cwd, args, options);
@@ -82,19 +65,4 @@ export function runGitBytes(cwd: string, args: string[], options: GitRunOptions 
 /** Runs git and returns its stdout. */
 export async function git(cwd: string, args: string[], options: GitRunOptions = {}): Promise<string> {
   return (await runGit(cwd, args, options)).stdout;
-}
-
-/** Synchronous variant for the hook fast path (one process, no promise machinery). */
-export function gitSync(cwd: string, args: string[]): string {
-  const result = spawnSync('git', args, { cwd, env: childEnv(undefined), encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
-  if (result.error) throw new GitError(args, -1, `cannot start git: ${result.error.message}`);
-  if (result.status !== 0) throw new GitError(args, result.status ?? -1, result.stderr);
-  return result.stdout;
-}
-
-/** Splits NUL-terminated output (`-z`) into fields, dropping the trailing empty one. */
-export function splitNul(output: string): string[] {
-  const fields = output.split('\0');
-  if (fields.at(-1) === '') fields.pop();
-  return fields;
 }

@@ -1,5 +1,6 @@
 // Files of a tree or of the index (mode, blob id, path), and blob contents, read without a checkout.
-import { git, runGitBytes, splitNul } from './run-git.js';
+import { git, runGitBytes } from './run-git.js';
+import { splitNul } from './git-sync.js';
 import type { Repository } from './repository.js';
 
 export interface TreeEntry {

@@ -3,7 +3,8 @@
 import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, rmdir, stat, unlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { git, splitNul } from './run-git.js';
+import { git } from './run-git.js';
+import { splitNul } from './git-sync.js';
 import type { Repository } from './repository.js';
 
 export interface TreeSnapshot {

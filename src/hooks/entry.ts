@@ -1,6 +1,9 @@
 // `migration-guard hook <name>`: where git hooks enter. Decides what needs no work before loading
 // anything heavy (commander, zod, execa, mysql2 are imported only past the fast path).
 import { isHookName, type HookName } from './hook-names.js';
+// Static, not import(): one module graph loads faster than a second one fetched on demand, and the fast
+// path is builtins-only, so the other commands pay next to nothing for it.
+import { preCommitFastPath } from './fast-path.js';
 
 /**
  * Runs `hook <name> [git's arguments]` when argv is exactly that (no global options, no --help);
@@ -23,7 +26,6 @@ export interface RunHookOptions {
 /** Runs one hook and returns its exit code; post-* hooks always return 0 (they never fail git). */
 export async function runHook(name: HookName, args: string[], options: RunHookOptions): Promise<number> {
   if (name === 'pre-commit' || name === 'pre-merge-commit') {
-    const { preCommitFastPath } = await import('./fast-path.js');
     if (!options.configPath && preCommitFastPath(options.cwd).skip) return 0;
     const { runPreCommit } = await import('./pre-commit.js');
     return guarded(name, () => runPreCommit(options, name), 'blocking');

@@ -3,7 +3,7 @@
 // migrations/ directory changed since it was last found free of untracked migrations).
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { gitSync, splitNul } from '../git/run-git.js';
+import { gitSyncOrNull, splitNul } from '../git/git-sync.js';
 import { isMigrationModuleFileName } from '../django/migration-module-name.js';
 import { mayAffectVerdict, readContextCache } from './context-cache.js';
 import { knownFreeOfUntracked, rememberFreeOfUntracked } from './untracked-memo.js';
@@ -20,12 +20,8 @@ export function preCommitFastPath(cwd: string): FastPathDecision {
   const dotGit = path.join(cwd, '.git');
   // Git runs hooks at the top of the working tree; anything unusual (worktrees, -C) takes the slow path.
   if (!existsSync(dotGit) || !statSync(dotGit).isDirectory()) return { skip: false };
-  let output: string;
-  try {
-    output = gitSync(cwd, ['diff-index', '--cached', '--name-only', '--no-renames', '-z', 'HEAD']);
-  } catch {
-    return { skip: false }; // unborn branch: no HEAD to compare with
-  }
+  const output = gitSyncOrNull(cwd, ['diff-index', '--cached', '--name-only', '--no-renames', '-z', 'HEAD']);
+  if (output === null) return { skip: false }; // e.g. an unborn branch: no HEAD to compare with
   const staged = splitNul(output);
   // Which paths are guarded needs the configuration: the one remembered from the last full run.
   const context = readContextCache(dotGit, cwd);
@@ -36,7 +32,9 @@ export function preCommitFastPath(cwd: string): FastPathDecision {
   const migrationsDirs = context.project.apps.map((app) => app.migrationsDir);
   if (migrationsDirs.length === 0) return { skip: true };
   if (knownFreeOfUntracked(dotGit, cwd, migrationsDirs)) return { skip: true };
-  const untracked = splitNul(gitSync(cwd, ['ls-files', '--others', '--exclude-standard', '-z', '--', ...migrationsDirs]));
+  const listed = gitSyncOrNull(cwd, ['ls-files', '--others', '--exclude-standard', '-z', '--', ...migrationsDirs]);
+  if (listed === null) return { skip: false };
+  const untracked = splitNul(listed);
   const untrackedMigration = untracked.some((file) => migrationsDirs.includes(path.posix.dirname(file)) && isMigrationModuleFileName(path.posix.basename(file)));
   if (!untrackedMigration) rememberFreeOfUntracked(dotGit, cwd, migrationsDirs);
   return { skip: !untrackedMigration };

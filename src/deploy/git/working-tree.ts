@@ -1,7 +1,8 @@
 // Is the server's checkout exactly a commit? Local edits and untracked files (above all migration files
 // someone generated on the server with makemigrations) make a deploy refuse.
 import path from 'node:path';
-import { git, splitNul } from '../../git/run-git.js';
+import { git } from '../../git/run-git.js';
+import { splitNul } from '../../git/git-sync.js';
 import { isMigrationModuleFileName } from '../../django/migration-files.js';
 
 export interface WorkingTreeState {
