@@ -3,8 +3,43 @@
 // squashes), which depends on the database only through which squashes are fully, partly or not
 // applied; the status combines a layout with the database's rows.
 import { countSquashApplied, migrationId, type MigrationGraph, type SquashState } from '../django/migration-graph.js';
-import type { ParsedMigration } from '../django/migration-types.js';
+import type { MigrationKey, ParsedMigration } from '../django/migration-types.js';
+import type { PlanNode } from '../django/migration-probe.js';
 import type { AppliedMigration } from '../db/django-migrations.js';
+
+/**
+ * The migrations the code accounts for: every migration file, and every migration a squash among them
+ * replaces (its rows stay legitimate after the replaced files are deleted, as Django's loader counts them).
+ */
+export function migrationKeysInCode(migrations: ReadonlyArray<Pick<ParsedMigration, 'app' | 'name' | 'replaces'>>): MigrationKey[] {
+  return migrations.flatMap((migration) => [migration, ...migration.replaces]);
+}
+
+/**
+ * "Applied in the database but missing on disk": the rows of django_migrations (`applied`) that none of the
+ * migrations in the code (`inCode`, e.g. migrationKeysInCode) is, judged for `apps` only when given. Each once,
+ * in the rows' order. status, restore-from-prod, drift and deploy all ask it here.
+ */
+export function findAppliedMissingOnDisk<Row extends MigrationKey>(applied: readonly Row[], inCode: Iterable<MigrationKey>, apps?: ReadonlySet<string>): Row[] {
+  const known = new Set<string>();
+  for (const key of inCode) known.add(migrationId(key));
+  const missing = new Map<string, Row>();
+  for (const row of applied) {
+    if (apps && !apps.has(row.app)) continue;
+    const id = migrationId(row);
+    if (!known.has(id) && !missing.has(id)) missing.set(id, row);
+  }
+  return [...missing.values()];
+}
+
+/**
+ * The same question on Django's own answer (deploy's probe): `applied` is what its loader counts as applied,
+ * and the plan lists every migration the code has, each squash with what it replaces. 'app.name' ids.
+ */
+export function appliedMissingFromPlan(applied: ReadonlyArray<[string, string]>, plan: readonly PlanNode[]): string[] {
+  const inCode = plan.flatMap((node) => [node, ...node.replaces.map(([app, name]) => ({ app, name }))]);
+  return findAppliedMissingOnDisk(applied.map(([app, name]) => ({ app, name })), inCode).map(migrationId);
+}
 
 export interface MigrationEntry {
   name: string;
@@ -53,10 +88,7 @@ export interface StatusLayout {
 /** The layout of a graph built with the database's applied set. */
 export function statusLayout(graph: MigrationGraph, migrations: readonly ParsedMigration[], appLabels: readonly string[]): StatusLayout {
   const known = new Map<string, Set<string>>(appLabels.map((app) => [app, new Set()]));
-  for (const migration of migrations) {
-    known.get(migration.app)?.add(migration.name);
-    for (const replaced of migration.replaces) known.get(replaced.app)?.add(replaced.name);
-  }
+  for (const key of migrationKeysInCode(migrations)) known.get(key.app)?.add(key.name);
   const squashes = graph.replacements().map((squash) => ({ id: migrationId(squash.squashed), replaces: squash.replaces.map(migrationId) }));
   const apps = appLabels.map((app) => ({
     app,
@@ -95,17 +127,24 @@ export function computeMigrationStatus(layout: StatusLayout, applied: readonly A
     rows.set(row.name, row.applied);
   }
 
+  const inCode = layout.apps.flatMap((app) => app.known.map((name) => ({ app: app.app, name })));
+  const missingByApp = new Map<string, string[]>();
+  for (const row of findAppliedMissingOnDisk(applied, inCode, new Set(layout.apps.map((app) => app.app)))) {
+    const names = missingByApp.get(row.app);
+    if (names) names.push(row.name);
+    else missingByApp.set(row.app, [row.name]);
+  }
+
   const apps = layout.apps.map((app): AppStatus => {
     const appliedHere = appliedAt.get(app.app);
     const entries = app.migrations.map((migration): MigrationEntry => {
-      const entry: MigrationEntry = { name: migration.name, applied: appliedIds.has(`${app.app}.${migration.name}`) };
+      const entry: MigrationEntry = { name: migration.name, applied: appliedIds.has(migrationId({ app: app.app, name: migration.name })) };
       const at = entry.applied ? appliedHere?.get(migration.name) : undefined;
       if (at !== undefined) entry.appliedAt = at;
       if (migration.squashes) entry.squashes = migration.squashes;
       return entry;
     });
-    const known = new Set(app.known);
-    const appliedMissingOnDisk = [...(appliedHere?.keys() ?? [])].filter((name) => !known.has(name));
+    const appliedMissingOnDisk = missingByApp.get(app.app) ?? [];
     return { app: app.app, migrations: entries, pending: entries.filter((entry) => !entry.applied).map((entry) => entry.name), appliedMissingOnDisk };
   });
 

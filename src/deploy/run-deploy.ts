@@ -23,6 +23,8 @@ import { downCommands, runServiceCommand, upCommands, type ServiceCommand } from
 import { moveCheckoutBack, pullFastForward, headCommit, resolvePullSource, type PullResult } from './git/pull.js';
 import { probeMigrations, type MigrationProbe } from '../django/migration-probe.js';
 import { verifyDeployment } from './django/verify-migrations.js';
+import { appliedMissingFromPlan } from '../checks/migration-status.js';
+import { migrationId } from '../django/migration-graph.js';
 import { writePendingSql } from './django/pending-sql-record.js';
 import { describeFailures, type PreflightCheck } from './preflight/preflight-check.js';
 import { checkRole } from './preflight/role-check.js';
@@ -239,9 +241,10 @@ async function runLocked(run: LockedRun): Promise<number> {
     const probe = await runner.run('migrations', 'where migrations stand', async (step) => {
       const result = await probeMigrations(config, { sql: true, env, secrets, alias: input.alias });
       const applied = result.plan.filter((node) => node.applied).length;
-      step.note({ applied, pending: result.pending.map((item) => `${item.app}.${item.name}`), unknownApplied: result.unknownApplied });
+      const appliedMissingOnDisk = appliedMissingFromPlan(result.applied, result.plan);
+      step.note({ applied, pending: result.pending.map(migrationId), unknownApplied: appliedMissingOnDisk });
       for (const item of result.pending) output.detail(`[ ] ${item.app}.${item.name}${item.operations.length ? `  (${item.operations.slice(0, 3).join('; ')}${item.operations.length > 3 ? '; …' : ''})` : ''}`);
-      if (result.unknownApplied.length) output.line('warn', `the database has migrations the code does not: ${result.unknownApplied.join(', ')} (deployed from another branch?)`);
+      if (appliedMissingOnDisk.length) output.line('warn', `the database has migrations the code does not: ${appliedMissingOnDisk.join(', ')} (deployed from another branch?)`);
       const conflicts = Object.entries(result.conflicts);
       if (conflicts.length) throw new Error(`conflicting migrations (more than one leaf) in ${conflicts.map(([app, names]) => `${app}: ${names.join(', ')}`).join('; ')}; merge them in development (makemigrations --merge) and deploy again`);
       if (result.inconsistentHistory) throw new Error(`inconsistent migration history: ${result.inconsistentHistory}`);
