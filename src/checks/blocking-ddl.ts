@@ -2,6 +2,7 @@
 // rate → what each migration does to its tables, and the statements that would block writes on a table larger
 // than the limit (each naming the migration, the statement, the server's reason and the safer ways).
 import { estimateCopySeconds, type ClassifiedMigration, type ClassifiedStatement, type CopyRate, type DdlKind, type TableSize } from './ddl-classification.js';
+import { migrationId } from '../django/migration-types.js';
 
 export interface StatementAssessment {
   migration: string;
@@ -39,7 +40,7 @@ export function assessStatements(migrations: ClassifiedMigration[], sizes: Reado
       const size = table && !created.has(table) ? (sizes.get(table) ?? null) : null;
       const blocksWrites = BLOCKING.has(statement.kind);
       const estimateSeconds = blocksWrites && size && rate ? estimateCopySeconds(rate, size.rows, size.bytes) : null;
-      assessed.push({ migration: `${migration.app}.${migration.name}`, statement, size, estimateSeconds, blocksWrites, reason: serverReason(statement) });
+      assessed.push({ migration: migrationId(migration), statement, size, estimateSeconds, blocksWrites, reason: serverReason(statement) });
     }
   }
   return assessed;

@@ -2,8 +2,8 @@
 // Two halves: the layout is what the files say (each app's migrations in showmigrations order,
 // squashes), which depends on the database only through which squashes are fully, partly or not
 // applied; the status combines a layout with the database's rows.
-import { countSquashApplied, migrationId, type MigrationGraph, type SquashState } from '../django/migration-graph.js';
-import type { MigrationKey, ParsedMigration } from '../django/migration-types.js';
+import { countSquashApplied, type MigrationGraph, type SquashState } from '../django/migration-graph.js';
+import { migrationId, type MigrationKey, type ParsedMigration } from '../django/migration-types.js';
 import type { PlanNode } from '../django/migration-probe.js';
 import type { AppliedMigration } from '../db/django-migrations.js';
 

@@ -24,7 +24,7 @@ import { moveCheckoutBack, pullFastForward, headCommit, resolvePullSource, type 
 import { probeMigrations, type MigrationProbe } from '../django/migration-probe.js';
 import { verifyDeployment } from './django/verify-migrations.js';
 import { appliedMissingFromPlan } from '../checks/migration-status.js';
-import { migrationId } from '../django/migration-graph.js';
+import { migrationId } from '../django/migration-types.js';
 import { writePendingSql } from './django/pending-sql-record.js';
 import { describeFailures, type PreflightCheck } from './preflight/preflight-check.js';
 import { checkRole } from './preflight/role-check.js';
@@ -243,13 +243,13 @@ async function runLocked(run: LockedRun): Promise<number> {
       const applied = result.plan.filter((node) => node.applied).length;
       const appliedMissingOnDisk = appliedMissingFromPlan(result.applied, result.plan);
       step.note({ applied, pending: result.pending.map(migrationId), unknownApplied: appliedMissingOnDisk });
-      for (const item of result.pending) output.detail(`[ ] ${item.app}.${item.name}${item.operations.length ? `  (${item.operations.slice(0, 3).join('; ')}${item.operations.length > 3 ? '; …' : ''})` : ''}`);
+      for (const item of result.pending) output.detail(`[ ] ${migrationId(item)}${item.operations.length ? `  (${item.operations.slice(0, 3).join('; ')}${item.operations.length > 3 ? '; …' : ''})` : ''}`);
       if (appliedMissingOnDisk.length) output.line('warn', `the database has migrations the code does not: ${appliedMissingOnDisk.join(', ')} (deployed from another branch?)`);
       const conflicts = Object.entries(result.conflicts);
       if (conflicts.length) throw new Error(`conflicting migrations (more than one leaf) in ${conflicts.map(([app, names]) => `${app}: ${names.join(', ')}`).join('; ')}; merge them in development (makemigrations --merge) and deploy again`);
       if (result.inconsistentHistory) throw new Error(`inconsistent migration history: ${result.inconsistentHistory}`);
       const backwards = result.pending.filter((item) => item.backwards);
-      if (backwards.length) throw new Error(`migrate would unapply ${backwards.map((item) => `${item.app}.${item.name}`).join(', ')}`);
+      if (backwards.length) throw new Error(`migrate would unapply ${backwards.map(migrationId).join(', ')}`);
       step.summary = `${applied} applied, ${result.pending.length} pending`;
       return result;
     });

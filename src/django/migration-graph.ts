@@ -1,7 +1,7 @@
 // Django's migration graph built from parsed migration files, replicating Django 3.2's
 // MigrationLoader.build_graph (django/db/migrations/loader.py) and MigrationGraph
 // (django/db/migrations/graph.py): same edges, same squash handling, same orderings.
-import type { MigrationDependency, MigrationKey, ParsedMigration } from './migration-types.js';
+import { migrationId, type MigrationDependency, type MigrationKey, type ParsedMigration } from './migration-types.js';
 
 export interface MigrationGraphOptions {
   /** Applied migrations as 'app.name' (the rows of django_migrations). Without it, nothing is applied. */
@@ -77,11 +77,6 @@ export function countSquashApplied(applied: Set<string>, squash: string, replace
   if (state === 'all') applied.add(squash);
   else applied.delete(squash);
   return state;
-}
-
-/** The 'app.name' form of a key, as used for applied sets. */
-export function migrationId(key: MigrationKey): string {
-  return `${key.app}.${key.name}`;
 }
 
 // Only where UTF-16 holds surrogates and U+E000..U+FFFF can its order differ from code point order.

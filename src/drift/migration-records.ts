@@ -1,6 +1,6 @@
 // Do django_migrations and the migration files agree? Applied-but-missing-on-disk and on-disk-but-not-applied.
-import type { MigrationKey, ParsedMigration } from '../django/migration-types.js';
-import { MigrationGraph, compareMigrationKeys, migrationId } from '../django/migration-graph.js';
+import { migrationId, type MigrationKey, type ParsedMigration } from '../django/migration-types.js';
+import { MigrationGraph, compareMigrationKeys } from '../django/migration-graph.js';
 import { findAppliedMissingOnDisk, migrationKeysInCode } from '../checks/migration-status.js';
 
 export interface MigrationRecordsComparison {

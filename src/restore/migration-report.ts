@@ -2,7 +2,7 @@
 import type { ResolvedConfig } from '../config/load-config.js';
 import type { Connection } from '../db/connect.js';
 import { readAppliedMigrations } from '../db/django-migrations.js';
-import { migrationId } from '../django/migration-graph.js';
+import { migrationId } from '../django/migration-types.js';
 import { buildProjectGraph, loadProjectMigrations } from '../django/project-migrations.js';
 import { findAppliedMissingOnDisk, migrationKeysInCode } from '../checks/migration-status.js';
 

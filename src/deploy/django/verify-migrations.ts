@@ -6,7 +6,8 @@ import { runManagePy } from '../../django/manage-py.js';
 import { redactSecrets } from '../../ui/redact-secrets.js';
 import type { PlanNode } from '../../django/migration-probe.js';
 import { buildProjectGraph, loadProjectMigrations } from '../../django/project-migrations.js';
-import { migrationId, squashState } from '../../django/migration-graph.js';
+import { squashState } from '../../django/migration-graph.js';
+import { migrationId } from '../../django/migration-types.js';
 
 /** The `app.name` of every migration django_migrations records as applied. */
 export async function readAppliedIds(connection: Connection): Promise<Set<string>> {
