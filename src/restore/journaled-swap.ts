@@ -6,10 +6,10 @@ import type { Connection } from '../db/connect.js';
 import { UserError } from '../errors.js';
 import { discardAfterRollback, performSwap, rollbackSwap } from './database-swap.js';
 import { faultPoint } from './fault-points.js';
-import { InterruptedError } from './interrupted.js';
+import { InterruptedError } from '../interrupts/interrupted-error.js';
 import { removeJournal, writeJournal, type DatabaseSwapRecord, type MediaSwapRecord, type RestoreJournal } from './journal.js';
 import { performMediaSwap, rollbackMediaSwap } from './media-swap.js';
-import type { InterruptTrap } from './signals.js';
+import type { InterruptTrap } from '../interrupts/interrupt-trap.js';
 
 export interface JournaledSwap {
   operation: RestoreJournal['operation'];
