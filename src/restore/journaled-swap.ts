@@ -60,6 +60,10 @@ async function rollBack(connection: Connection, stateDir: string, databaseRecord
     );
   }
   if (!(cause instanceof UserError) && !(cause instanceof InterruptedError)) {
-    throw new UserError(`Swapping the restored copy in failed: ${(cause as Error).message}. Your database and media were put back as they were.`, { exitCode: ExitCode.findings, cause });
+    throw new UserError(`Swapping the restored copy in failed: ${(cause as Error).message}. Your database and media were put back as they were.`, {
+      fix: 'Fix the cause named above, then run the same restore-from-prod command again.',
+      exitCode: ExitCode.findings,
+      cause,
+    });
   }
 }

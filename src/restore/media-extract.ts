@@ -258,7 +258,14 @@ function explainExtractError(error: unknown, description: string): UserError {
     });
   }
   if (err.tarCode === 'TAR_BAD_ARCHIVE' || err.code === 'TAR_BAD_ARCHIVE') {
-    return new UserError(`The media tarball from ${description} is truncated or not a tar archive (${err.message}). Your media directory is unchanged.`, { exitCode: ExitCode.findings });
+    return new UserError(`The media tarball from ${description} is truncated or not a tar archive (${err.message}). Your media directory is unchanged.`, {
+      fix: 'Check the tarball where it is made (tar -tf FILE > /dev/null reads it to the end), replace it with a complete one, then run the restore again.',
+      exitCode: ExitCode.findings,
+    });
   }
-  return new UserError(`Extracting the media tarball from ${description} failed: ${err.message}. Your media directory is unchanged.`, { exitCode: ExitCode.findings, cause: error });
+  return new UserError(`Extracting the media tarball from ${description} failed: ${err.message}. Your media directory is unchanged.`, {
+    fix: 'Fix the cause named above (often the permissions of the media directory\'s parent), then run the restore again.',
+    exitCode: ExitCode.findings,
+    cause: error,
+  });
 }

@@ -74,7 +74,7 @@ export function register(program: Command): void {
         progress: new PhaseProgress(createProgress({ quiet: options.quiet }), !options.quiet && process.stderr.isTTY ? process.stderr : null),
         say,
       };
-      if (options.undo && options.cleanup) throw new UserError('--undo and --cleanup cannot be combined.', { exitCode: ExitCode.cannotRun });
+      if (options.undo && options.cleanup) throw new UserError('--undo and --cleanup cannot be combined.', { fix: 'Run them one after the other: restore-from-prod --cleanup, then restore-from-prod --undo', exitCode: ExitCode.cannotRun });
       if (options.cleanup) {
         const summary = await runCleanup(io);
         if (options.json) printJson({ ok: true, ...summary });

@@ -123,11 +123,11 @@ function explainLoadFailure(facts: FailureFacts): UserError | null {
       });
     }
     const detail = client.stderr.trim().split('\n').pop() || (client.signal ? `killed by ${client.signal}` : `exit ${client.code}`);
-    return new UserError(`Loading the dump failed: ${detail}`, { exitCode: ExitCode.findings });
+    return new UserError(`Loading the dump failed: ${detail}`, { fix: 'Your database was not touched; fix the cause the client names above and run the restore again.', exitCode: ExitCode.findings });
   }
   if (facts.streamError) {
     const message = (facts.streamError as Error).message ?? String(facts.streamError);
-    return new UserError(`Streaming the dump from ${source.description} failed: ${message}`, { exitCode: ExitCode.findings, cause: facts.streamError });
+    return new UserError(`Streaming the dump from ${source.description} failed: ${message}`, { fix: `Your database was not touched; check that ${source.description} can be read in full from here, then run the restore again.`, exitCode: ExitCode.findings, cause: facts.streamError });
   }
   if (facts.sourceError) return facts.sourceError as UserError;
   if (!filter.trailerSeen) return truncatedDump(source, filter.bytesOut === 0 ? 'it is empty' : 'it ends without the "-- Dump completed" line that mysqldump/mariadb-dump write last');
