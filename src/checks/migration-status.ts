@@ -15,21 +15,35 @@ export function migrationKeysInCode(migrations: ReadonlyArray<Pick<ParsedMigrati
   return migrations.flatMap((migration) => [migration, ...migration.replaces]);
 }
 
+/** Names by app: the form findAppliedMissingOnDisk takes what the code has in. */
+export function namesByApp(keys: Iterable<MigrationKey>): Map<string, Set<string>> {
+  const byApp = new Map<string, Set<string>>();
+  for (const key of keys) {
+    let names = byApp.get(key.app);
+    if (!names) byApp.set(key.app, (names = new Set()));
+    names.add(key.name);
+  }
+  return byApp;
+}
+
 /**
  * "Applied in the database but missing on disk": the rows of django_migrations (`applied`) that none of the
- * migrations in the code (`inCode`, e.g. migrationKeysInCode) is, judged for `apps` only when given. Each once,
- * in the rows' order. status, restore-from-prod, drift and deploy all ask it here.
+ * migrations in the code is (`inCode`: names by app, e.g. namesByApp(migrationKeysInCode(files))), judged for
+ * `apps` only when given. Each once, in the rows' order. status, restore-from-prod, drift and deploy all ask it
+ * here. (Names by app rather than 'app.name' strings: status runs this on every row of django_migrations.)
  */
-export function findAppliedMissingOnDisk<Row extends MigrationKey>(applied: readonly Row[], inCode: Iterable<MigrationKey>, apps?: ReadonlySet<string>): Row[] {
-  const known = new Set<string>();
-  for (const key of inCode) known.add(migrationId(key));
-  const missing = new Map<string, Row>();
+export function findAppliedMissingOnDisk<Row extends MigrationKey>(applied: readonly Row[], inCode: ReadonlyMap<string, ReadonlySet<string>>, apps?: ReadonlySet<string>): Row[] {
+  const seen = new Map<string, Set<string>>();
+  const missing: Row[] = [];
   for (const row of applied) {
-    if (apps && !apps.has(row.app)) continue;
-    const id = migrationId(row);
-    if (!known.has(id) && !missing.has(id)) missing.set(id, row);
+    if ((apps && !apps.has(row.app)) || inCode.get(row.app)?.has(row.name)) continue;
+    let names = seen.get(row.app);
+    if (!names) seen.set(row.app, (names = new Set()));
+    if (names.has(row.name)) continue;
+    names.add(row.name);
+    missing.push(row);
   }
-  return [...missing.values()];
+  return missing;
 }
 
 /**
@@ -38,7 +52,7 @@ export function findAppliedMissingOnDisk<Row extends MigrationKey>(applied: read
  */
 export function appliedMissingFromPlan(applied: ReadonlyArray<[string, string]>, plan: readonly PlanNode[]): string[] {
   const inCode = plan.flatMap((node) => [node, ...node.replaces.map(([app, name]) => ({ app, name }))]);
-  return findAppliedMissingOnDisk(applied.map(([app, name]) => ({ app, name })), inCode).map(migrationId);
+  return findAppliedMissingOnDisk(applied.map(([app, name]) => ({ app, name })), namesByApp(inCode)).map(migrationId);
 }
 
 export interface MigrationEntry {
@@ -127,9 +141,9 @@ export function computeMigrationStatus(layout: StatusLayout, applied: readonly A
     rows.set(row.name, row.applied);
   }
 
-  const inCode = layout.apps.flatMap((app) => app.known.map((name) => ({ app: app.app, name })));
+  const inCode = new Map(layout.apps.map((app) => [app.app, new Set(app.known)]));
   const missingByApp = new Map<string, string[]>();
-  for (const row of findAppliedMissingOnDisk(applied, inCode, new Set(layout.apps.map((app) => app.app)))) {
+  for (const row of findAppliedMissingOnDisk(applied, inCode, new Set(inCode.keys()))) {
     const names = missingByApp.get(row.app);
     if (names) names.push(row.name);
     else missingByApp.set(row.app, [row.name]);

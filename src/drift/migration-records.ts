@@ -1,7 +1,7 @@
 // Do django_migrations and the migration files agree? Applied-but-missing-on-disk and on-disk-but-not-applied.
 import { migrationId, type MigrationKey, type ParsedMigration } from '../django/migration-types.js';
 import { MigrationGraph, compareMigrationKeys } from '../django/migration-graph.js';
-import { findAppliedMissingOnDisk, migrationKeysInCode } from '../checks/migration-status.js';
+import { findAppliedMissingOnDisk, migrationKeysInCode, namesByApp } from '../checks/migration-status.js';
 
 export interface MigrationRecordsComparison {
   /** What the database's records were compared with: the migration files, or another database's records. */
@@ -39,14 +39,14 @@ export function compareRecordsWithFiles(applied: readonly MigrationKey[], expect
   const graph = new MigrationGraph(expectation.migrations, { applied: appliedIds, apps: expectation.apps, settings: expectation.settings });
 
   const notApplied: MigrationKey[] = graph.nodes().filter((key) => !graph.isApplied(key));
-  const appliedUnknown = findAppliedMissingOnDisk(applied, migrationKeysInCode(expectation.migrations), guarded);
+  const appliedUnknown = findAppliedMissingOnDisk(applied, namesByApp(migrationKeysInCode(expectation.migrations)), guarded);
 
   // Apps outside the guarded set: what a fresh `migrate` recorded is what their installed code has.
   if (expectation.referenceRecords) {
     const reference = expectation.referenceRecords.filter((key) => !guarded.has(key.app));
     notApplied.push(...reference.filter((key) => !appliedIds.has(migrationId(key))));
     // Rows of an app the project no longer installs count too: their code is gone.
-    appliedUnknown.push(...findAppliedMissingOnDisk(applied.filter((key) => !guarded.has(key.app)), reference));
+    appliedUnknown.push(...findAppliedMissingOnDisk(applied.filter((key) => !guarded.has(key.app)), namesByApp(reference)));
   }
   return { source: 'files', notApplied: unique(notApplied), appliedUnknown: unique(appliedUnknown) };
 }

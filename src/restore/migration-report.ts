@@ -4,7 +4,7 @@ import type { Connection } from '../db/connect.js';
 import { readAppliedMigrations } from '../db/django-migrations.js';
 import { migrationId } from '../django/migration-types.js';
 import { buildProjectGraph, loadProjectMigrations } from '../django/project-migrations.js';
-import { findAppliedMissingOnDisk, migrationKeysInCode } from '../checks/migration-status.js';
+import { findAppliedMissingOnDisk, migrationKeysInCode, namesByApp } from '../checks/migration-status.js';
 
 export interface MigrationStanding {
   /** Migrations `migrate` would apply, in order ('app.name'). */
@@ -26,7 +26,7 @@ export async function migrationStanding(config: ResolvedConfig, connection: Conn
     const guarded = new Set(config.apps.map((app) => app.label));
     return {
       pending: graph.pendingPlan().map(migrationId),
-      appliedMissingOnDisk: findAppliedMissingOnDisk(applied, migrationKeysInCode(migrations), guarded).map(migrationId),
+      appliedMissingOnDisk: findAppliedMissingOnDisk(applied, namesByApp(migrationKeysInCode(migrations)), guarded).map(migrationId),
       applied: applied.length,
     };
   } catch (error) {

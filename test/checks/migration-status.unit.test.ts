@@ -1,7 +1,7 @@
 // The one vocabulary for where migrations stand: the squash-applied rule and "applied in the database but
 // missing on disk", as status, restore-from-prod, drift and deploy (Django's plan) all ask it.
 import { describe, expect, it } from 'vitest';
-import { appliedMissingFromPlan, computeMigrationStatus, findAppliedMissingOnDisk, migrationKeysInCode, type StatusLayout } from '../../src/checks/migration-status.js';
+import { appliedMissingFromPlan, computeMigrationStatus, findAppliedMissingOnDisk, migrationKeysInCode, namesByApp, type StatusLayout } from '../../src/checks/migration-status.js';
 import { squashState } from '../../src/django/migration-graph.js';
 import type { PlanNode } from '../../src/django/migration-probe.js';
 
@@ -19,7 +19,7 @@ describe('squashState (Django loader rule)', () => {
 describe('findAppliedMissingOnDisk', () => {
   const squash = { app: 'shop', name: '0001_squashed_0002_b', replaces: [{ app: 'shop', name: '0001_initial' }, { app: 'shop', name: '0002_b' }] };
   const later = { app: 'shop', name: '0003_c', replaces: [] };
-  const inCode = migrationKeysInCode([squash, later]);
+  const inCode = namesByApp(migrationKeysInCode([squash, later]));
 
   it('counts rows of migrations a squash on disk replaces as in the code, and names the others once, in row order', () => {
     const applied = [row('shop', '0099_ghost'), row('shop', '0001_initial'), row('shop', '0002_b'), row('shop', '0050_other'), row('shop', '0099_ghost')];
