@@ -2,6 +2,7 @@
 import type { MigrationStatus } from './migration-status.js';
 import type { Role } from '../config/vocabulary.js';
 import { formatMigrationList, type MigrationChanges } from './migration-changes.js';
+import { migrationId } from '../django/migration-types.js';
 
 export interface AfterUpdateFacts {
   /** "git pull", "switching to feature-x", "the rebase" */
@@ -55,13 +56,13 @@ export function planAfterUpdate(facts: AfterUpdateFacts): AfterUpdatePlan {
     return { lines, offerMigrate: 0, migrateCommand };
   }
 
-  const pending = status.apps.flatMap((app) => app.pending.map((name) => `${app.app}.${name}`));
+  const pending = status.apps.flatMap((app) => app.pending.map((name) => migrationId({ app: app.app, name })));
   const ahead = status.apps.filter((app) => app.appliedMissingOnDisk.length > 0);
   if (ahead.length) {
     lines.push(`  The database is ahead of this code: it has applied migrations that ${facts.currentRef ?? 'this checkout'} does not have:`);
     for (const app of ahead) {
       const target = lastAppliedInCode(status, app.app);
-      lines.push(`    ${app.appliedMissingOnDisk.map((name) => `${app.app}.${name}`).join(', ')}`);
+      lines.push(`    ${app.appliedMissingOnDisk.map((name) => migrationId({ app: app.app, name })).join(', ')}`);
       const rollback = `python manage.py migrate ${app.app} ${target}`;
       lines.push(
         facts.previousRef

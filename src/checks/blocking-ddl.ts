@@ -1,9 +1,8 @@
 // Pure: the server's classification of each pending DDL statement × the live table's size × the measured copy
 // rate → what each migration does to its tables, and the statements that would block writes on a table larger
 // than the limit (each naming the migration, the statement, the server's reason and the safer ways).
-import type { ClassifiedMigration, ClassifiedStatement, DdlKind } from '../ddl-safety/ddl-replay.js';
-import type { CopyRate } from '../ddl-safety/copy-rate.js';
-import type { TableSize } from '../ddl-safety/table-sizes.js';
+import { estimateCopySeconds, type ClassifiedMigration, type ClassifiedStatement, type CopyRate, type DdlKind, type TableSize } from './ddl-classification.js';
+import { migrationId } from '../django/migration-types.js';
 
 export interface StatementAssessment {
   migration: string;
@@ -40,8 +39,8 @@ export function assessStatements(migrations: ClassifiedMigration[], sizes: Reado
       if (statement.kind === 'create-table' && table) created.add(table);
       const size = table && !created.has(table) ? (sizes.get(table) ?? null) : null;
       const blocksWrites = BLOCKING.has(statement.kind);
-      const estimateSeconds = blocksWrites && size && rate ? Math.max(size.rows / rate.rowsPerSecond, size.bytes / rate.bytesPerSecond) : null;
-      assessed.push({ migration: `${migration.app}.${migration.name}`, statement, size, estimateSeconds, blocksWrites, reason: serverReason(statement) });
+      const estimateSeconds = blocksWrites && size && rate ? estimateCopySeconds(rate, size.rows, size.bytes) : null;
+      assessed.push({ migration: migrationId(migration), statement, size, estimateSeconds, blocksWrites, reason: serverReason(statement) });
     }
   }
   return assessed;

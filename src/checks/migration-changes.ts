@@ -1,6 +1,7 @@
 // Which migrations arrived, vanished or changed between two states of the code (pure logic).
 import type { FileChange } from '../git/file-changes.js';
 import { migrationOf, type MigrationPath, type ProjectPaths } from './project-paths.js';
+import { migrationId } from '../django/migration-types.js';
 
 export interface MigrationChanges {
   arrived: MigrationPath[];
@@ -28,5 +29,5 @@ export function noMigrationChanges(changes: MigrationChanges): boolean {
 
 /** "catalog.0005_x, orders.0003_y" */
 export function formatMigrationList(migrations: readonly MigrationPath[]): string {
-  return migrations.map((migration) => `${migration.app}.${migration.name}`).join(', ');
+  return migrations.map(migrationId).join(', ');
 }

@@ -1,6 +1,6 @@
 // Problems in the migration graph itself: several leaves, shared numbers, missing dependencies (pure logic).
 import type { MigrationGraph } from '../django/migration-graph.js';
-import type { ParsedMigration } from '../django/migration-types.js';
+import { migrationId, type ParsedMigration } from '../django/migration-types.js';
 import type { Problem } from './problem.js';
 
 export interface GraphCheckOptions {
@@ -33,11 +33,11 @@ export function migrationGraphProblems(graph: MigrationGraph, options: GraphChec
   }
   for (const missing of graph.missingDependencies()) {
     if (!include(missing.from.app)) continue;
-    const what = missing.kind === 'migration' ? `${missing.missing.app}.${missing.missing.name}` : `settings.${missing.setting}`;
+    const what = missing.kind === 'migration' ? migrationId(missing.missing) : `settings.${missing.setting}`;
     problems.push({
       code: 'missing-dependency',
       severity: 'block',
-      title: `${missing.from.app}.${missing.from.name} depends on ${what}, which does not exist (${options.where})`,
+      title: `${migrationId(missing.from)} depends on ${what}, which does not exist (${options.where})`,
       files: [options.pathOf(missing.from.app, missing.from.name)],
       why: 'Django refuses to load a migration graph with a missing node: migrate and makemigrations both fail.',
       fix: missing.kind === 'migration' ? `add (git add) the missing migration, or fix the dependency in ${options.pathOf(missing.from.app, missing.from.name)}` : `define ${missing.setting} in the settings`,
@@ -64,8 +64,9 @@ function conflictProblem(app: string, leaves: string[], options: GraphCheckOptio
 export function mergeConflictProblems(union: MigrationGraph, ours: ReadonlySet<string>, theirs: ReadonlySet<string>, options: GraphCheckOptions & { theirsLabel: string }): Problem[] {
   const problems: Problem[] = [];
   for (const conflict of union.conflicts()) {
-    const mine = conflict.leaves.filter((name) => ours.has(`${conflict.app}.${name}`) && !theirs.has(`${conflict.app}.${name}`));
-    const others = conflict.leaves.filter((name) => theirs.has(`${conflict.app}.${name}`) && !ours.has(`${conflict.app}.${name}`));
+    const id = (name: string) => migrationId({ app: conflict.app, name });
+    const mine = conflict.leaves.filter((name) => ours.has(id(name)) && !theirs.has(id(name)));
+    const others = conflict.leaves.filter((name) => theirs.has(id(name)) && !ours.has(id(name)));
     if (mine.length === 0 || others.length === 0) continue;
     problems.push({
       code: 'conflicting-leaves',
@@ -92,5 +93,5 @@ export function unreadableMigrationProblem(file: string, reason: string): Proble
 
 /** 'app.name' ids of parsed migrations. */
 export function migrationIds(migrations: readonly ParsedMigration[]): Set<string> {
-  return new Set(migrations.map((migration) => `${migration.app}.${migration.name}`));
+  return new Set(migrations.map(migrationId));
 }

@@ -2,9 +2,58 @@
 // Two halves: the layout is what the files say (each app's migrations in showmigrations order,
 // squashes), which depends on the database only through which squashes are fully, partly or not
 // applied; the status combines a layout with the database's rows.
-import { countSquashApplied, migrationId, type MigrationGraph, type SquashState } from '../django/migration-graph.js';
-import type { ParsedMigration } from '../django/migration-types.js';
+import { countSquashApplied, type MigrationGraph, type SquashState } from '../django/migration-graph.js';
+import { migrationId, type MigrationKey, type ParsedMigration } from '../django/migration-types.js';
+import type { PlanNode } from '../django/migration-probe.js';
 import type { AppliedMigration } from '../db/django-migrations.js';
+
+/**
+ * The migrations the code accounts for: every migration file, and every migration a squash among them
+ * replaces (its rows stay legitimate after the replaced files are deleted, as Django's loader counts them).
+ */
+export function migrationKeysInCode(migrations: ReadonlyArray<Pick<ParsedMigration, 'app' | 'name' | 'replaces'>>): MigrationKey[] {
+  return migrations.flatMap((migration) => [migration, ...migration.replaces]);
+}
+
+/** Names by app: the form findAppliedMissingOnDisk takes what the code has in. */
+export function namesByApp(keys: Iterable<MigrationKey>): Map<string, Set<string>> {
+  const byApp = new Map<string, Set<string>>();
+  for (const key of keys) {
+    let names = byApp.get(key.app);
+    if (!names) byApp.set(key.app, (names = new Set()));
+    names.add(key.name);
+  }
+  return byApp;
+}
+
+/**
+ * "Applied in the database but missing on disk": the rows of django_migrations (`applied`) that none of the
+ * migrations in the code is (`inCode`: names by app, e.g. namesByApp(migrationKeysInCode(files))), judged for
+ * `apps` only when given. Each once, in the rows' order. status, restore-from-prod, drift and deploy all ask it
+ * here. (Names by app rather than 'app.name' strings: status runs this on every row of django_migrations.)
+ */
+export function findAppliedMissingOnDisk<Row extends MigrationKey>(applied: readonly Row[], inCode: ReadonlyMap<string, ReadonlySet<string>>, apps?: ReadonlySet<string>): Row[] {
+  const seen = new Map<string, Set<string>>();
+  const missing: Row[] = [];
+  for (const row of applied) {
+    if ((apps && !apps.has(row.app)) || inCode.get(row.app)?.has(row.name)) continue;
+    let names = seen.get(row.app);
+    if (!names) seen.set(row.app, (names = new Set()));
+    if (names.has(row.name)) continue;
+    names.add(row.name);
+    missing.push(row);
+  }
+  return missing;
+}
+
+/**
+ * The same question on Django's own answer (deploy's probe): `applied` is what its loader counts as applied,
+ * and the plan lists every migration the code has, each squash with what it replaces. 'app.name' ids.
+ */
+export function appliedMissingFromPlan(applied: ReadonlyArray<[string, string]>, plan: readonly PlanNode[]): string[] {
+  const inCode = plan.flatMap((node) => [node, ...node.replaces.map(([app, name]) => ({ app, name }))]);
+  return findAppliedMissingOnDisk(applied.map(([app, name]) => ({ app, name })), namesByApp(inCode)).map(migrationId);
+}
 
 export interface MigrationEntry {
   name: string;
@@ -53,10 +102,7 @@ export interface StatusLayout {
 /** The layout of a graph built with the database's applied set. */
 export function statusLayout(graph: MigrationGraph, migrations: readonly ParsedMigration[], appLabels: readonly string[]): StatusLayout {
   const known = new Map<string, Set<string>>(appLabels.map((app) => [app, new Set()]));
-  for (const migration of migrations) {
-    known.get(migration.app)?.add(migration.name);
-    for (const replaced of migration.replaces) known.get(replaced.app)?.add(replaced.name);
-  }
+  for (const key of migrationKeysInCode(migrations)) known.get(key.app)?.add(key.name);
   const squashes = graph.replacements().map((squash) => ({ id: migrationId(squash.squashed), replaces: squash.replaces.map(migrationId) }));
   const apps = appLabels.map((app) => ({
     app,
@@ -95,17 +141,24 @@ export function computeMigrationStatus(layout: StatusLayout, applied: readonly A
     rows.set(row.name, row.applied);
   }
 
+  const inCode = new Map(layout.apps.map((app) => [app.app, new Set(app.known)]));
+  const missingByApp = new Map<string, string[]>();
+  for (const row of findAppliedMissingOnDisk(applied, inCode, new Set(inCode.keys()))) {
+    const names = missingByApp.get(row.app);
+    if (names) names.push(row.name);
+    else missingByApp.set(row.app, [row.name]);
+  }
+
   const apps = layout.apps.map((app): AppStatus => {
     const appliedHere = appliedAt.get(app.app);
     const entries = app.migrations.map((migration): MigrationEntry => {
-      const entry: MigrationEntry = { name: migration.name, applied: appliedIds.has(`${app.app}.${migration.name}`) };
+      const entry: MigrationEntry = { name: migration.name, applied: appliedIds.has(migrationId({ app: app.app, name: migration.name })) };
       const at = entry.applied ? appliedHere?.get(migration.name) : undefined;
       if (at !== undefined) entry.appliedAt = at;
       if (migration.squashes) entry.squashes = migration.squashes;
       return entry;
     });
-    const known = new Set(app.known);
-    const appliedMissingOnDisk = [...(appliedHere?.keys() ?? [])].filter((name) => !known.has(name));
+    const appliedMissingOnDisk = missingByApp.get(app.app) ?? [];
     return { app: app.app, migrations: entries, pending: entries.filter((entry) => !entry.applied).map((entry) => entry.name), appliedMissingOnDisk };
   });
 

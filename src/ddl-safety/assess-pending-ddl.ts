@@ -10,7 +10,8 @@ import { resolveScratchServer } from '../drift/scratch-server.js';
 import type { MigrationProbe } from '../django/migration-probe.js';
 import { assessStatements, blockingOverLimit, type BlockingDdlRefusal, type StatementAssessment } from '../checks/blocking-ddl.js';
 import { replayAndClassify, type DdlReplayResult } from './ddl-replay.js';
-import { measureCopyRate, type CopyRate } from './copy-rate.js';
+import { measureCopyRate } from './copy-rate.js';
+import type { CopyRate } from '../checks/ddl-classification.js';
 import { readTableSizes } from './table-sizes.js';
 
 /** Below this many rows a blocking statement is reported without a time estimate (no copy rate is measured). */

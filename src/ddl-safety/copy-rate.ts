@@ -1,15 +1,7 @@
 // Measures how fast the scratch server copies a table (ALTER TABLE … FORCE, ALGORITHM=COPY on generated rows),
 // so that "writes blocked for roughly N minutes" rests on a measurement of this server, not on a constant.
 import type { Connection } from '../db/connect.js';
-
-export interface CopyRate {
-  rowsPerSecond: number;
-  bytesPerSecond: number;
-  /** What was measured, for the report. */
-  sampleRows: number;
-  sampleBytes: number;
-  ms: number;
-}
+import type { CopyRate } from '../checks/ddl-classification.js';
 
 const SAMPLE_TABLE = 'migration_guard_copy_rate';
 
@@ -36,9 +28,4 @@ export async function measureCopyRate(connection: Connection, sampleRows = 20_00
   const ms = Math.max(1, Number(process.hrtime.bigint() - started) / 1e6);
   await connection.query(`DROP TABLE ${SAMPLE_TABLE}`);
   return { rowsPerSecond: (sampleRows * 1000) / ms, bytesPerSecond: (sampleBytes * 1000) / ms, sampleRows, sampleBytes, ms };
-}
-
-/** Seconds a copy of a table this size would take at `rate`: the slower of the row and byte estimates. */
-export function estimateCopySeconds(rate: CopyRate, rows: number, bytes: number): number {
-  return Math.max(rows / rate.rowsPerSecond, bytes / rate.bytesPerSecond);
 }

@@ -7,30 +7,10 @@ import type { ConnectionSettings } from '../db/connection-settings.js';
 import { HELPER_EXIT, runManagePy } from '../django/manage-py.js';
 import { redactSecrets } from '../ui/redact-secrets.js';
 import { UserError } from '../errors.js';
+import type { ClassifiedMigration } from '../checks/ddl-classification.js';
 
 const REPLAY_SCRIPT = fileURLToPath(new URL('../../src/django/python/ddl_replay.py', import.meta.url));
 const MARKER = 'MIGRATION_GUARD_DDL ';
-
-/** How the server runs a statement: the first of INSTANT, INPLACE+LOCK=NONE, INPLACE it accepted, else a copy. */
-export type DdlKind = 'instant' | 'inplace' | 'inplace-locked' | 'copy' | 'create-table' | 'other-ddl' | 'other';
-
-export interface ClassifiedStatement {
-  /** The statement as Django executed it (parameters inlined, as sqlmigrate prints them). */
-  sql: string;
-  /** The table it changes, when it is DDL on a table. */
-  table: string | null;
-  kind: DdlKind;
-  /** The server's refusals, word for word, for each ALGORITHM/LOCK tried before the one that ran. */
-  refusals: Array<{ tried: string; message: string }>;
-  /** How long it took on the (empty) scratch table. */
-  ms: number;
-}
-
-export interface ClassifiedMigration {
-  app: string;
-  name: string;
-  statements: ClassifiedStatement[];
-}
 
 export interface DdlReplayResult {
   /** Migrations replayed to reach the live database's applied state. */

@@ -1,12 +1,6 @@
 // The size of the tables a deploy's DDL would touch, on the live target: information_schema.TABLES only (read only).
 import type { Connection } from '../db/connect.js';
-
-export interface TableSize {
-  /** InnoDB's row estimate (TABLE_ROWS), not an exact count. */
-  rows: number;
-  /** DATA_LENGTH + INDEX_LENGTH: what a copy rewrites. */
-  bytes: number;
-}
+import type { TableSize } from '../checks/ddl-classification.js';
 
 /** table → size, for the tables that exist in `database` (a table a pending migration creates is absent). */
 export async function readTableSizes(connection: Connection, database: string, tables: string[]): Promise<Map<string, TableSize>> {

@@ -12,7 +12,8 @@ import { takeBackup, type BackupInfo } from '../backup/take-backup.js';
 import { formatBytes } from '../ui/format-bytes.js';
 import { createStepRunner, type StepRunner } from './steps/step-runner.js';
 import { createDeployOutput, type DeployOutput } from '../ui/deploy-output.js';
-import { guardInterrupts, type InterruptGuard } from './steps/interrupts.js';
+import { trapInterrupts, type InterruptTrap } from '../interrupts/interrupt-trap.js';
+import { InterruptedError } from '../interrupts/interrupted-error.js';
 import { restoreAsStep } from './steps/restore-step.js';
 import { createJournal, journalPath, newJournalId, type JournalWriter } from './journal/journal-writer.js';
 import { deployLockPath, type LocalLock } from '../locks/local-lock.js';
@@ -23,6 +24,8 @@ import { downCommands, runServiceCommand, upCommands, type ServiceCommand } from
 import { moveCheckoutBack, pullFastForward, headCommit, resolvePullSource, type PullResult } from './git/pull.js';
 import { probeMigrations, type MigrationProbe } from '../django/migration-probe.js';
 import { verifyDeployment } from './django/verify-migrations.js';
+import { appliedMissingFromPlan } from '../checks/migration-status.js';
+import { migrationId } from '../django/migration-types.js';
 import { writePendingSql } from './django/pending-sql-record.js';
 import { describeFailures, type PreflightCheck } from './preflight/preflight-check.js';
 import { checkRole } from './preflight/role-check.js';
@@ -73,13 +76,6 @@ interface RunState {
   notes: string[];
 }
 
-class InterruptedError extends Error {
-  constructor(signal: string) {
-    super(`interrupted by ${signal}`);
-    this.name = 'InterruptedError';
-  }
-}
-
 /** Runs the deploy (or, with `plan`, prints it); returns the exit code. Refusals before the journal exists throw UserError. */
 export async function runDeploy(input: DeployInput): Promise<number> {
   const { config, settings, options } = input;
@@ -100,14 +96,17 @@ export async function runDeploy(input: DeployInput): Promise<number> {
 
   const journalId = newJournalId();
   const current: { journal: JournalWriter | null } = { journal: null };
-  // From here on, Ctrl-C/SIGTERM are noted and acted on between steps (see interrupts.ts).
-  const guard = guardInterrupts(
-    (signal) => {
+  // From here on, Ctrl-C/SIGTERM are noted and acted on between steps; the current step finishes (migrate itself
+  // gets the terminal's Ctrl-C), then the deploy restores and starts the service. A third signal forces an exit.
+  const guard = trapInterrupts({
+    onFirst: (signal) => {
       output.line('warn', `${signal} received: finishing safely (restoring if anything was migrated, starting the service). Send it twice more to force an exit.`);
       current.journal?.appendBestEffort({ event: 'signal', detail: { signal } });
     },
-    () => current.journal?.appendBestEffort({ event: 'deploy-finished', detail: { outcome: 'forced-exit', exitCode: ExitCode.interrupted } }),
-  );
+    forceExitAt: 3,
+    onForced: () => current.journal?.appendBestEffort({ event: 'deploy-finished', detail: { outcome: 'forced-exit', exitCode: ExitCode.interrupted } }),
+    interrupted: (signal) => new InterruptedError(`interrupted by ${signal}`, { signal }),
+  });
   try {
     return await runWithLocks({ input, output, guard, backupDir, migrateArgs, pull, secrets, early, journalId, current });
   } finally {
@@ -118,7 +117,7 @@ export async function runDeploy(input: DeployInput): Promise<number> {
 interface Prepared {
   input: DeployInput;
   output: DeployOutput;
-  guard: InterruptGuard;
+  guard: InterruptTrap;
   backupDir: string;
   migrateArgs: string[];
   pull: boolean;
@@ -183,9 +182,7 @@ async function runLocked(run: LockedRun): Promise<number> {
   const runner = createStepRunner(journal, output);
   const state: RunState = { wentDown: false, pulled: null, probe: null, backup: null, migrateStarted: false, failedStep: null, failure: null, outcome: 'deployed', exitCode: ExitCode.ok, notes: [] };
   const { guard } = run;
-  const checkpoint = () => {
-    if (guard.signal) throw new InterruptedError(guard.signal);
-  };
+  const checkpoint = () => guard.check();
   const identity = currentProcessIdentity();
   journal.append({
     event: 'deploy-started',
@@ -239,14 +236,15 @@ async function runLocked(run: LockedRun): Promise<number> {
     const probe = await runner.run('migrations', 'where migrations stand', async (step) => {
       const result = await probeMigrations(config, { sql: true, env, secrets, alias: input.alias });
       const applied = result.plan.filter((node) => node.applied).length;
-      step.note({ applied, pending: result.pending.map((item) => `${item.app}.${item.name}`), unknownApplied: result.unknownApplied });
-      for (const item of result.pending) output.detail(`[ ] ${item.app}.${item.name}${item.operations.length ? `  (${item.operations.slice(0, 3).join('; ')}${item.operations.length > 3 ? '; …' : ''})` : ''}`);
-      if (result.unknownApplied.length) output.line('warn', `the database has migrations the code does not: ${result.unknownApplied.join(', ')} (deployed from another branch?)`);
+      const appliedMissingOnDisk = appliedMissingFromPlan(result.applied, result.plan);
+      step.note({ applied, pending: result.pending.map(migrationId), unknownApplied: appliedMissingOnDisk });
+      for (const item of result.pending) output.detail(`[ ] ${migrationId(item)}${item.operations.length ? `  (${item.operations.slice(0, 3).join('; ')}${item.operations.length > 3 ? '; …' : ''})` : ''}`);
+      if (appliedMissingOnDisk.length) output.line('warn', `the database has migrations the code does not: ${appliedMissingOnDisk.join(', ')} (deployed from another branch?)`);
       const conflicts = Object.entries(result.conflicts);
       if (conflicts.length) throw new Error(`conflicting migrations (more than one leaf) in ${conflicts.map(([app, names]) => `${app}: ${names.join(', ')}`).join('; ')}; merge them in development (makemigrations --merge) and deploy again`);
       if (result.inconsistentHistory) throw new Error(`inconsistent migration history: ${result.inconsistentHistory}`);
       const backwards = result.pending.filter((item) => item.backwards);
-      if (backwards.length) throw new Error(`migrate would unapply ${backwards.map((item) => `${item.app}.${item.name}`).join(', ')}`);
+      if (backwards.length) throw new Error(`migrate would unapply ${backwards.map(migrationId).join(', ')}`);
       step.summary = `${applied} applied, ${result.pending.length} pending`;
       return result;
     });
@@ -335,9 +333,9 @@ async function handleFailure(error: unknown, context: { run: LockedRun; runner: 
   const { run, runner, state } = context;
   const { config, settings, env } = run.input;
   // On a terminal, Ctrl-C reaches migrate too: it then fails on its own, but the deploy was still interrupted.
-  const interrupted = error instanceof InterruptedError || run.guard.signal !== null;
+  const interrupted = error instanceof InterruptedError || run.guard.received !== null;
   state.failure = (error as Error).message ?? String(error);
-  if (interrupted && !(error instanceof InterruptedError)) state.failure = `interrupted by ${run.guard.signal}: ${state.failure}`;
+  if (interrupted && !(error instanceof InterruptedError)) state.failure = `interrupted by ${run.guard.received}: ${state.failure}`;
   state.failedStep = runner.failedStep ?? runner.lastStep ?? 'deploy';
 
   if (state.migrateStarted && state.backup) {

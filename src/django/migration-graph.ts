@@ -1,7 +1,7 @@
 // Django's migration graph built from parsed migration files, replicating Django 3.2's
 // MigrationLoader.build_graph (django/db/migrations/loader.py) and MigrationGraph
 // (django/db/migrations/graph.py): same edges, same squash handling, same orderings.
-import type { MigrationDependency, MigrationKey, ParsedMigration } from './migration-types.js';
+import { migrationId, type MigrationDependency, type MigrationKey, type ParsedMigration } from './migration-types.js';
 
 export interface MigrationGraphOptions {
   /** Applied migrations as 'app.name' (the rows of django_migrations). Without it, nothing is applied. */
@@ -60,21 +60,23 @@ export class MigrationGraphError extends Error {
 export type SquashState = 'all' | 'none' | 'partial';
 
 /**
- * Django's loader on one squashed migration: it counts as applied when everything it replaces is,
- * and as not applied otherwise, whatever its own row says. Updates `applied` ('app.name' ids); call
- * it for the squashes in key order, as a squash may replace another.
+ * The squash-applied rule of Django's loader: a squashed migration counts as applied when everything it
+ * replaces is ('all'), and as not applied otherwise ('partial' or 'none'), whatever its own row says.
  */
-export function countSquashApplied(applied: Set<string>, squash: string, replaces: readonly string[]): SquashState {
+export function squashState(applied: ReadonlySet<string>, replaces: readonly string[]): SquashState {
   const statuses = replaces.map((id) => applied.has(id));
-  const all = statuses.every(Boolean);
-  if (all) applied.add(squash);
-  else applied.delete(squash);
-  return all ? 'all' : statuses.some(Boolean) ? 'partial' : 'none';
+  return statuses.every(Boolean) ? 'all' : statuses.some(Boolean) ? 'partial' : 'none';
 }
 
-/** The 'app.name' form of a key, as used for applied sets. */
-export function migrationId(key: MigrationKey): string {
-  return `${key.app}.${key.name}`;
+/**
+ * Django's loader on one squashed migration (the rule above): updates `applied` ('app.name' ids) to count
+ * the squash applied or not. Call it for the squashes in key order, as a squash may replace another.
+ */
+export function countSquashApplied(applied: Set<string>, squash: string, replaces: readonly string[]): SquashState {
+  const state = squashState(applied, replaces);
+  if (state === 'all') applied.add(squash);
+  else applied.delete(squash);
+  return state;
 }
 
 // Only where UTF-16 holds surrogates and U+E000..U+FFFF can its order differ from code point order.

@@ -27,8 +27,8 @@ export interface MigrationProbe {
   pending: PendingMigration[];
   /** Apps with more than one leaf migration: migrate refuses them. */
   conflicts: Record<string, string[]>;
-  /** django_migrations says applied, but the code has no such migration (deployed from elsewhere?). */
-  unknownApplied: string[];
+  /** What Django's loader counts as applied (squashes settled), as [app, name]; with `plan`, what the code lacks. */
+  applied: Array<[string, string]>;
   /** InconsistentMigrationHistory's message, when a migration is applied before its dependency. */
   inconsistentHistory: string | null;
   /** "app.name" → the SQL sqlmigrate prints, or why it could not. Only when asked for. */
@@ -79,8 +79,7 @@ def _mg_probe(want_sql):
     out['plan'] = nodes
     plan = [] if out['conflicts'] else executor.migration_plan(targets)
     out['pending'] = [{'app': m.app_label, 'name': m.name, 'backwards': bool(backwards), 'operations': [op.describe() for op in m.operations]} for m, backwards in plan]
-    replaced = set(item for squash in loader.replacements.values() for item in squash.replaces)
-    out['unknownApplied'] = sorted('%s.%s' % key for key in applied if key not in graph.nodes and key not in replaced)
+    out['applied'] = [list(key) for key in sorted(applied)]
     out['sql'] = {}
     if want_sql:
         for m, backwards in plan:

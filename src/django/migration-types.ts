@@ -1,9 +1,15 @@
-// Shapes shared by the migration parser, the graph and everything that reports on migrations.
+// Shapes shared by the migration parser, the graph and everything that reports on migrations, and the one
+// 'app.name' id of a migration.
 
 /** A migration's identity, as Django keys it: (app_label, name). */
 export interface MigrationKey {
   app: string;
   name: string;
+}
+
+/** The one 'app.name' spelling of a key: applied sets, lists in messages, JSON. */
+export function migrationId(key: MigrationKey): string {
+  return `${key.app}.${key.name}`;
 }
 
 /**

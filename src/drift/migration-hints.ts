@@ -1,7 +1,6 @@
 // Points a missing table or column at the migration that creates it when that migration is recorded as applied:
 // the classic trace of `migrate --fake`, or of a column dropped by hand.
-import type { MigrationKey, ParsedMigration } from '../django/migration-types.js';
-import { migrationId } from '../django/migration-graph.js';
+import { migrationId, type MigrationKey, type ParsedMigration } from '../django/migration-types.js';
 import type { SchemaComparison } from './compare.js';
 
 export interface DriftHint {

@@ -1,13 +1,17 @@
 // Do django_migrations and the migration files agree? Applied-but-missing-on-disk and on-disk-but-not-applied.
-import type { MigrationKey, ParsedMigration } from '../django/migration-types.js';
-import { MigrationGraph, compareMigrationKeys, migrationId } from '../django/migration-graph.js';
+import { migrationId, type MigrationKey, type ParsedMigration } from '../django/migration-types.js';
+import { MigrationGraph, compareMigrationKeys } from '../django/migration-graph.js';
+import { findAppliedMissingOnDisk, migrationKeysInCode, namesByApp } from '../checks/migration-status.js';
 
 export interface MigrationRecordsComparison {
   /** What the database's records were compared with: the migration files, or another database's records. */
   source: 'files' | 'database';
   /** Known (on disk / recorded in the other database) but not recorded as applied here. */
   notApplied: MigrationKey[];
-  /** Recorded as applied here but unknown (no file on disk / not recorded in the other database). */
+  /**
+   * Recorded as applied here but unknown: applied but missing on disk (findAppliedMissingOnDisk), or with
+   * --against not recorded in the other database. The name is the documented `--json` key.
+   */
   appliedUnknown: MigrationKey[];
 }
 
@@ -35,20 +39,14 @@ export function compareRecordsWithFiles(applied: readonly MigrationKey[], expect
   const graph = new MigrationGraph(expectation.migrations, { applied: appliedIds, apps: expectation.apps, settings: expectation.settings });
 
   const notApplied: MigrationKey[] = graph.nodes().filter((key) => !graph.isApplied(key));
-  const onDisk = new Set<string>();
-  for (const migration of expectation.migrations) {
-    onDisk.add(migrationId(migration));
-    for (const replaced of migration.replaces) onDisk.add(migrationId(replaced));
-  }
-  const appliedUnknown = applied.filter((key) => guarded.has(key.app) && !onDisk.has(migrationId(key)));
+  const appliedUnknown = findAppliedMissingOnDisk(applied, namesByApp(migrationKeysInCode(expectation.migrations)), guarded);
 
   // Apps outside the guarded set: what a fresh `migrate` recorded is what their installed code has.
   if (expectation.referenceRecords) {
     const reference = expectation.referenceRecords.filter((key) => !guarded.has(key.app));
-    const referenceIds = new Set(reference.map(migrationId));
     notApplied.push(...reference.filter((key) => !appliedIds.has(migrationId(key))));
     // Rows of an app the project no longer installs count too: their code is gone.
-    appliedUnknown.push(...applied.filter((key) => !guarded.has(key.app) && !referenceIds.has(migrationId(key))));
+    appliedUnknown.push(...findAppliedMissingOnDisk(applied.filter((key) => !guarded.has(key.app)), namesByApp(reference)));
   }
   return { source: 'files', notApplied: unique(notApplied), appliedUnknown: unique(appliedUnknown) };
 }

@@ -1,8 +1,7 @@
 // Drift results for people (grouped by table, expected → actual, what to do next) and for machines (--json).
 import type { Difference, TableDrift } from './compare.js';
 import type { DriftResult } from './run-drift.js';
-import type { MigrationKey } from '../django/migration-types.js';
-import { migrationId } from '../django/migration-graph.js';
+import { migrationId, type MigrationKey } from '../django/migration-types.js';
 
 type Styles = { red(text: string): string; green(text: string): string; yellow(text: string): string; bold(text: string): string; dim(text: string): string };
 

@@ -53,7 +53,10 @@ export async function createScratchDatabase(
             cause: error,
           });
         }
-        throw new UserError(`Cannot create the scratch database "${name}" on ${where}: ${(error as Error).message}`, { cause: error });
+        throw new UserError(`Cannot create the scratch database "${name}" on ${where}: ${(error as Error).message}`, {
+          fix: 'Fix the cause the server names above, or build the reference on another server: "drift": { "scratchServer": { "urlEnv": "DRIFT_SCRATCH_URL" } }',
+          cause: error,
+        });
       }
     },
     { database: null },

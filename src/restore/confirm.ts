@@ -27,5 +27,5 @@ export async function confirmByTypingName(summary: string[], databaseName: strin
   if (typed === null) {
     throw new UserError('No terminal to confirm on.', { fix: 'Add --yes to run without confirmation.', exitCode: ExitCode.cannotRun });
   }
-  if (!typed) throw new UserError(`That was not "${databaseName}"; nothing was changed.`, { exitCode: ExitCode.cannotRun });
+  if (!typed) throw new UserError(`That was not "${databaseName}"; nothing was changed.`, { fix: `Run the command again and type ${databaseName} exactly (or add --yes to skip the question).`, exitCode: ExitCode.cannotRun });
 }

@@ -6,10 +6,10 @@ import type { Connection } from '../db/connect.js';
 import { UserError } from '../errors.js';
 import { discardAfterRollback, performSwap, rollbackSwap } from './database-swap.js';
 import { faultPoint } from './fault-points.js';
-import { InterruptedError } from './interrupted.js';
+import { InterruptedError } from '../interrupts/interrupted-error.js';
 import { removeJournal, writeJournal, type DatabaseSwapRecord, type MediaSwapRecord, type RestoreJournal } from './journal.js';
 import { performMediaSwap, rollbackMediaSwap } from './media-swap.js';
-import type { InterruptTrap } from './signals.js';
+import type { InterruptTrap } from '../interrupts/interrupt-trap.js';
 
 export interface JournaledSwap {
   operation: RestoreJournal['operation'];
@@ -60,6 +60,10 @@ async function rollBack(connection: Connection, stateDir: string, databaseRecord
     );
   }
   if (!(cause instanceof UserError) && !(cause instanceof InterruptedError)) {
-    throw new UserError(`Swapping the restored copy in failed: ${(cause as Error).message}. Your database and media were put back as they were.`, { exitCode: ExitCode.findings, cause });
+    throw new UserError(`Swapping the restored copy in failed: ${(cause as Error).message}. Your database and media were put back as they were.`, {
+      fix: 'Fix the cause named above, then run the same restore-from-prod command again.',
+      exitCode: ExitCode.findings,
+      cause,
+    });
   }
 }

@@ -10,7 +10,7 @@ import { UnpackSync, type ReadEntry, type Unpack } from 'tar';
 import { ExitCode } from '../exit-codes.js';
 import { UserError } from '../errors.js';
 import { byteFaultPoint } from './fault-points.js';
-import { InterruptedError } from './interrupted.js';
+import { restoreInterrupted } from './signals.js';
 import { SourceStoppedError } from './source/spawned-source.js';
 import { watchForStall } from './source/stall-watchdog.js';
 import { stopAfterFailure, trackEnd, type ByteSource } from './source/types.js';
@@ -109,7 +109,7 @@ export function unsafeEntryReason(entryPath: string, type: string, linkpath: str
 /** Extracts the tarball; throws a UserError (and leaves the partial directory for the caller to remove) on any problem. */
 export async function extractTarball(options: ExtractOptions): Promise<ExtractResult> {
   const { source, dir, signal } = options;
-  if (signal.aborted) throw new InterruptedError();
+  if (signal.aborted) throw restoreInterrupted();
   await mkdir(dir, { mode: 0o700 });
   const opened = await source.open();
   const sourceEnded = trackEnd(opened);
@@ -185,7 +185,7 @@ export async function extractTarball(options: ExtractOptions): Promise<ExtractRe
   }
   const sourceError = await opened.finished.then(() => null, (error: unknown) => error);
   result.sourceBytes = counter.bytes;
-  if (signal.aborted) throw new InterruptedError();
+  if (signal.aborted) throw restoreInterrupted();
   if (watchdog.stalled) throw watchdog.stalled;
   if (refused) throw refused;
   if (sourceError instanceof UserError && !(sourceError instanceof SourceStoppedError)) throw sourceError;
@@ -258,7 +258,14 @@ function explainExtractError(error: unknown, description: string): UserError {
     });
   }
   if (err.tarCode === 'TAR_BAD_ARCHIVE' || err.code === 'TAR_BAD_ARCHIVE') {
-    return new UserError(`The media tarball from ${description} is truncated or not a tar archive (${err.message}). Your media directory is unchanged.`, { exitCode: ExitCode.findings });
+    return new UserError(`The media tarball from ${description} is truncated or not a tar archive (${err.message}). Your media directory is unchanged.`, {
+      fix: 'Check the tarball where it is made (tar -tf FILE > /dev/null reads it to the end), replace it with a complete one, then run the restore again.',
+      exitCode: ExitCode.findings,
+    });
   }
-  return new UserError(`Extracting the media tarball from ${description} failed: ${err.message}. Your media directory is unchanged.`, { exitCode: ExitCode.findings, cause: error });
+  return new UserError(`Extracting the media tarball from ${description} failed: ${err.message}. Your media directory is unchanged.`, {
+    fix: 'Fix the cause named above (often the permissions of the media directory\'s parent), then run the restore again.',
+    exitCode: ExitCode.findings,
+    cause: error,
+  });
 }

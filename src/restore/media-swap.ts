@@ -37,7 +37,7 @@ export function checkMediaTarget(mediaDir: string): void {
     return; // not there yet: the restore creates it
   }
   if (info.isSymbolicLink()) throw new UserError(`The media directory ${mediaDir} is a symbolic link; restore-from-prod replaces directories by rename and will not replace a link.`, { fix: 'Point the media setting at the real directory.', exitCode: ExitCode.cannotRun });
-  if (!info.isDirectory()) throw new UserError(`The media path ${mediaDir} is not a directory.`, { exitCode: ExitCode.cannotRun });
+  if (!info.isDirectory()) throw new UserError(`The media path ${mediaDir} is not a directory.`, { fix: `Move ${mediaDir} out of the way, or point the media setting at a directory.`, exitCode: ExitCode.cannotRun });
   if (lstatSync(path.dirname(mediaDir)).dev !== info.dev) {
     throw new UserError(`The media directory ${mediaDir} is a mount point, so it cannot be swapped by rename.`, { fix: 'Point the media setting at a directory inside the mounted volume.', exitCode: ExitCode.cannotRun });
   }
@@ -85,7 +85,7 @@ export async function arrangeDirectories(layout: Record<string, DirectoryIdentit
       pending++;
       if (directoryIdentity(slot) !== null) continue; // occupied: wait until its occupant moves on
       const from = locate(identity);
-      if (!from) throw new UserError(`A media directory the restore moved is missing (expected at ${slot}).`, { exitCode: ExitCode.restoreFailed });
+      if (!from) throw new UserError(`A media directory the restore moved is missing (expected at ${slot}).`, { fix: `Something outside the restore moved or deleted it: put it back at ${slot} if you can, then run: restore-from-prod --cleanup`, exitCode: ExitCode.restoreFailed });
       await move(from, slot);
       moved = true;
     }
@@ -97,7 +97,7 @@ export async function arrangeDirectories(layout: Record<string, DirectoryIdentit
       await move(slot, parking);
     }
   }
-  throw new UserError(`Could not put the media directories in place around ${Object.keys(layout)[0]}.`, { exitCode: ExitCode.restoreFailed });
+  throw new UserError(`Could not put the media directories in place around ${Object.keys(layout)[0]}.`, { fix: `Check ${places.join(', ')} (something outside the restore is moving them), then run: restore-from-prod --cleanup`, exitCode: ExitCode.restoreFailed });
 }
 
 /** Performs the planned swap. */

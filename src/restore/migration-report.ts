@@ -2,14 +2,15 @@
 import type { ResolvedConfig } from '../config/load-config.js';
 import type { Connection } from '../db/connect.js';
 import { readAppliedMigrations } from '../db/django-migrations.js';
-import { migrationId } from '../django/migration-graph.js';
+import { migrationId } from '../django/migration-types.js';
 import { buildProjectGraph, loadProjectMigrations } from '../django/project-migrations.js';
+import { findAppliedMissingOnDisk, migrationKeysInCode, namesByApp } from '../checks/migration-status.js';
 
 export interface MigrationStanding {
   /** Migrations `migrate` would apply, in order ('app.name'). */
   pending: string[];
-  /** Applied on production but not in this checkout's files (guarded apps only): production is ahead. */
-  unknownApplied: string[];
+  /** Applied on production but missing in this checkout's files (guarded apps only): production is ahead. */
+  appliedMissingOnDisk: string[];
   applied: number;
   /** Set when the migration files could not be read; the counts above are then empty. */
   problem?: string;
@@ -23,14 +24,18 @@ export async function migrationStanding(config: ResolvedConfig, connection: Conn
     const migrations = await loadProjectMigrations(config);
     const graph = buildProjectGraph(config, migrations, appliedIds);
     const guarded = new Set(config.apps.map((app) => app.label));
-    // Rows of migrations a squash on disk replaces stay legitimate, as Django's loader counts them.
-    const onDisk = new Set(migrations.flatMap((migration) => [migration, ...migration.replaces].map(migrationId)));
     return {
       pending: graph.pendingPlan().map(migrationId),
-      unknownApplied: applied.filter((row) => guarded.has(row.app) && !onDisk.has(migrationId(row))).map(migrationId),
+      appliedMissingOnDisk: findAppliedMissingOnDisk(applied, namesByApp(migrationKeysInCode(migrations)), guarded).map(migrationId),
       applied: applied.length,
     };
   } catch (error) {
-    return { pending: [], unknownApplied: [], applied: applied.length, problem: (error as Error).message };
+    return { pending: [], appliedMissingOnDisk: [], applied: applied.length, problem: (error as Error).message };
   }
+}
+
+/** The standing as `--json` prints it: `unknownApplied` is the key scripts have read since the first release. */
+export function standingAsJson(standing: MigrationStanding): Record<string, unknown> {
+  const { pending, appliedMissingOnDisk, applied, problem } = standing;
+  return { pending, unknownApplied: appliedMissingOnDisk, applied, ...(problem === undefined ? {} : { problem }) };
 }

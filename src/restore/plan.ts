@@ -32,7 +32,7 @@ export function resolvePlan(config: ResolvedConfig, env: NodeJS.ProcessEnv, cwd:
   const section = config.raw.restore;
   const fileLabel = config.configFile ?? '(defaults)';
   const notes: string[] = [];
-  if (!request.database && !request.media) throw new UserError('Nothing to restore: both --no-database and --no-media were given.', { exitCode: ExitCode.cannotRun });
+  if (!request.database && !request.media) throw new UserError('Nothing to restore: both --no-database and --no-media were given.', { fix: 'Give one of them at most: --no-media restores only the database, --no-database only the media.', exitCode: ExitCode.cannotRun });
 
   let database: ByteSource | null = null;
   if (request.database) {

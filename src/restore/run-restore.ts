@@ -23,12 +23,12 @@ import { mediaStagingDir, previousDatabaseName, previousMediaDir, stagingDatabas
 import { resolvePlan, type PlanRequest, type RestorePlan } from './plan.js';
 import { checkRestoreAllowed } from './safety.js';
 import { applySanitizeRules, type SanitizeOutcome } from './sanitize.js';
-import type { InterruptTrap } from './signals.js';
+import type { InterruptTrap } from '../interrupts/interrupt-trap.js';
 import { withRestoreSession, type RestoreIO } from './session.js';
 
 export type { RestoreIO } from './session.js';
 import { checkStaging, type StagingFacts } from './staging-checks.js';
-import { InterruptedError } from './interrupted.js';
+import { InterruptedError } from '../interrupts/interrupted-error.js';
 
 export interface RestoreOptions extends PlanRequest {
   yes: boolean;

@@ -18,7 +18,7 @@ import type { RestoreIO } from './run-restore.js';
 import { withRestoreSession } from './session.js';
 import { checkRestoreAllowed } from './safety.js';
 import { secondsSince } from './format.js';
-import { InterruptedError } from './interrupted.js';
+import { InterruptedError } from '../interrupts/interrupted-error.js';
 
 export interface UndoSummary {
   operation: 'undo';

@@ -7,7 +7,8 @@ import { restoreStateDir } from './journal.js';
 import { acquireRestoreLock } from './lock.js';
 import { recoverInterruptedRun } from './recovery.js';
 import { explainServerError } from './server-errors.js';
-import { trapInterrupts, type InterruptTrap } from './signals.js';
+import { trapRestoreInterrupts } from './signals.js';
+import type { InterruptTrap } from '../interrupts/interrupt-trap.js';
 import type { PhaseProgress } from './phase-progress.js';
 
 /** What a restore, --undo and --cleanup work with: the command's context and its output. */
@@ -43,7 +44,7 @@ export async function withRestoreSession<T>(
   work: (session: RestoreSession) => Promise<T>,
 ): Promise<T> {
   const stateDir = restoreStateDir(io.config.repoRoot);
-  const trap = trapInterrupts(() => io.progress.abandon('interrupted; cleaning up'));
+  const trap = trapRestoreInterrupts(() => io.progress.abandon('interrupted; cleaning up'));
   try {
     const lock = await acquireRestoreLock(stateDir, target, lockLabel);
     try {

@@ -1,44 +1,21 @@
-// Ctrl-C and friends during a restore: instead of exiting on the spot, stop the work, clean up, then exit 130.
-// A second one exits at once (still 130): what is left is settled by the next run.
-import { ExitCode } from '../exit-codes.js';
-import { InterruptedError } from './interrupted.js';
+// Ctrl-C and friends during a restore, the restore's policy on the shared trap (src/interrupts/): instead of
+// exiting on the spot, stop the work, clean up, then exit 130. A second one exits at once (still 130): what is
+// left is settled by the next run.
+import { InterruptedError } from '../interrupts/interrupted-error.js';
+import { trapInterrupts, type InterruptTrap } from '../interrupts/interrupt-trap.js';
 
-export interface InterruptTrap {
-  signal: AbortSignal;
-  /** Throws InterruptedError once a signal has arrived (called between steps that must not be cut). */
-  check(): void;
-  dispose(): void;
+/** How an interrupted restore (or --undo) ends. */
+export function restoreInterrupted(): InterruptedError {
+  return new InterruptedError('Interrupted: the restore was stopped; your database and media are unchanged.');
 }
 
-const SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
-
-/** Replaces the process's signal handlers until dispose(). */
-export function trapInterrupts(onInterrupt: (signal: NodeJS.Signals) => void): InterruptTrap {
-  const controller = new AbortController();
-  const saved = new Map(SIGNALS.map((name) => [name, process.listeners(name)] as const));
-  const handler = (name: NodeJS.Signals) => {
-    if (controller.signal.aborted) {
-      // A second Ctrl-C while cleaning up: leave now; the next run (or restore-from-prod --cleanup) finishes the cleanup.
-      process.stderr.write('Interrupted again: exiting now; the next restore-from-prod (or --cleanup) removes what is left.\n');
-      process.exit(ExitCode.interrupted);
-    }
-    onInterrupt(name);
-    controller.abort(new InterruptedError());
-  };
-  for (const name of SIGNALS) {
-    process.removeAllListeners(name);
-    process.on(name, handler);
-  }
-  return {
-    signal: controller.signal,
-    check() {
-      if (controller.signal.aborted) throw new InterruptedError();
-    },
-    dispose() {
-      for (const name of SIGNALS) {
-        process.removeListener(name, handler);
-        for (const listener of saved.get(name) ?? []) process.on(name, listener as (signal: NodeJS.Signals) => void);
-      }
-    },
-  };
+/** The trap for a restore session: `onFirst` abandons the progress display. */
+export function trapRestoreInterrupts(onFirst: () => void): InterruptTrap {
+  return trapInterrupts({
+    onFirst,
+    forceExitAt: 2,
+    // A second Ctrl-C while cleaning up: leave now; the next run (or restore-from-prod --cleanup) finishes the cleanup.
+    onForced: () => process.stderr.write('Interrupted again: exiting now; the next restore-from-prod (or --cleanup) removes what is left.\n'),
+    interrupted: restoreInterrupted,
+  });
 }

@@ -3,7 +3,7 @@ import type { ResolvedConfig } from '../config/load-config.js';
 import type { ConnectionSettings } from '../db/connection-settings.js';
 import { withConnection } from '../db/connect.js';
 import { readAppliedMigrations } from '../db/django-migrations.js';
-import { migrationId } from '../django/migration-graph.js';
+import { migrationId } from '../django/migration-types.js';
 import { projectCacheDir } from '../config/local-state.js';
 import { buildProjectGraph, loadProjectMigrations, statProjectMigrationFiles } from '../django/project-migrations.js';
 import { computeMigrationStatus, settleSquashes, statusLayout, type MigrationStatus } from '../checks/migration-status.js';

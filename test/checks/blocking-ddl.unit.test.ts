@@ -1,7 +1,7 @@
 // blocking-ddl: sizes, estimates and the limit, from a classification as the replay returns it (no server).
 import { describe, expect, it } from 'vitest';
 import { assessStatements, blockingOverLimit, formatEstimate, serverReason } from '../../src/checks/blocking-ddl.js';
-import type { ClassifiedMigration } from '../../src/ddl-safety/ddl-replay.js';
+import type { ClassifiedMigration } from '../../src/checks/ddl-classification.js';
 
 const TYPE_CHANGE = 'ALTER TABLE `shop_order` MODIFY `total` bigint NOT NULL';
 const migrations: ClassifiedMigration[] = [

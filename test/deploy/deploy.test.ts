@@ -118,6 +118,22 @@ describe('migration-guard deploy', () => {
     expect(steps).toMatchObject({ pull: 'skipped', backup: 'skipped', migrate: 'skipped', verify: 'ok', 'service-start': 'skipped' });
     expect(result.stdout).toContain('--leave-stopped: run `echo start >> "$SERVICE_LOG"` when ready');
   });
+
+  it('names a migration the database has applied and the code has not (Django\'s plan × its applied set), in the output and the journal', async () => {
+    const { host, port, user, password, database } = s.db.settings;
+    const connection = await mysql.createConnection({ host, port, user, password, database });
+    try {
+      await connection.query("INSERT INTO django_migrations (app, name, applied) VALUES ('catalog', '0099_from_elsewhere', NOW())");
+      const result = await s.deploy(['--no-pull']);
+      expect(result.exitCode, result.stdout + result.stderr).toBe(0);
+      expect(result.stdout + result.stderr).toContain('the database has migrations the code does not: catalog.0099_from_elsewhere (deployed from another branch?)');
+      const migrations = (await readNewestJournal(s.backupDir)).entries.find((entry) => entry.step === 'migrations' && entry.status === 'ok');
+      expect(migrations?.detail.unknownApplied).toEqual(['catalog.0099_from_elsewhere']);
+    } finally {
+      await connection.query("DELETE FROM django_migrations WHERE app = 'catalog' AND name = '0099_from_elsewhere'");
+      await connection.end();
+    }
+  });
 });
 
 describe('migration-guard deploy refuses', () => {

@@ -161,5 +161,6 @@ describe('extractTarball', () => {
     const cut = path.join(work, 'cut.tar');
     await writeFile(cut, (await readFile(plain)).subarray(0, 1700));
     await expect(extract(cut)).rejects.toThrow(/is truncated or not a tar archive/);
+    await expect(extract(cut)).rejects.toMatchObject({ fix: expect.stringContaining('tar -tf FILE > /dev/null') });
   });
 });

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ResolvedConfig } from '../../src/config/load-config.js';
 import type { Connection } from '../../src/db/connect.js';
-import { migrationStanding } from '../../src/restore/migration-report.js';
+import { migrationStanding, standingAsJson } from '../../src/restore/migration-report.js';
 
 const source = (dependencies: string, extra = '') =>
   `from django.db import migrations\n\nclass Migration(migrations.Migration):\n    dependencies = [${dependencies}]\n${extra}    operations = []\n`;
@@ -39,8 +39,10 @@ describe('migrationStanding', () => {
   it('counts rows of replaced migrations as on disk, and only unknown ones as production being ahead', async () => {
     const standing = await migrationStanding(config, connectionWith('0001_initial', '0002_b', '0004_from_prod'));
     expect(standing.problem).toBeUndefined();
-    expect(standing.unknownApplied).toEqual(['shop.0004_from_prod']);
+    expect(standing.appliedMissingOnDisk).toEqual(['shop.0004_from_prod']);
     expect(standing.pending).toEqual(['shop.0003_c']);
     expect(standing.applied).toBe(3);
+    // --json keeps the key scripts already read.
+    expect(JSON.stringify(standingAsJson(standing))).toBe('{"pending":["shop.0003_c"],"unknownApplied":["shop.0004_from_prod"],"applied":3}');
   });
 });

@@ -83,6 +83,13 @@ describe('restore-from-prod refuses', () => {
     expect(JSON.parse(result.stdout)).toMatchObject({ ok: false, exitCode: 2, error: { message: expect.stringContaining('Cannot read /nonexistent/dump.sql.gz') } });
     await expectUnchanged(developer, before);
   });
+
+  it('--undo with --cleanup, naming the commands to run instead', async () => {
+    const result = await restoreCli(developer, ['--undo', '--cleanup', '--json']);
+    expect(result.exitCode).toBe(2);
+    expect(JSON.parse(result.stdout)).toEqual({ ok: false, exitCode: 2, error: { message: '--undo and --cleanup cannot be combined.', fix: 'Run them one after the other: restore-from-prod --cleanup, then restore-from-prod --undo' } });
+    await expectUnchanged(developer, before);
+  });
 });
 
 describe('restore-from-prod refuses a media directory it must never swap out', () => {
@@ -139,6 +146,7 @@ describe('restore-from-prod on a terminal', () => {
     expect(result.stdout).toContain('restore-from-prod will replace');
     expect(result.stdout).toContain(`Type the database name "${developer.db.settings.database}" to continue`);
     expect(result.stdout).toContain('nothing was changed');
+    expect(result.stdout).toContain(`Run the command again and type ${developer.db.settings.database} exactly (or add --yes to skip the question).`);
     expect(result.exitCode).toBe(2);
     await expectUnchanged(developer, before);
   });

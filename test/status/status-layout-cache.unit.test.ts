@@ -5,7 +5,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { computeMigrationStatus, settleSquashes, statusLayout, type StatusLayout } from '../../src/checks/migration-status.js';
 import type { AppliedMigration } from '../../src/db/django-migrations.js';
 import { loadAppMigrations, statMigrationFiles } from '../../src/django/migration-files.js';
-import { MigrationGraph, migrationId } from '../../src/django/migration-graph.js';
+import { MigrationGraph } from '../../src/django/migration-graph.js';
+import { migrationId } from '../../src/django/migration-types.js';
 import { openStatusLayoutCache, type StatusLayoutCache } from '../../src/status/status-layout-cache.js';
 
 const source = (dependencies: string, extra = '') =>

@@ -8,7 +8,7 @@ import { withConnection } from '../../db/connect.js';
 import { createProgress } from '../../ui/progress.js';
 import { style } from '../../ui/style.js';
 import { formatBytes } from '../../ui/format-bytes.js';
-import { migrationStanding, type MigrationStanding } from '../../restore/migration-report.js';
+import { migrationStanding, standingAsJson, type MigrationStanding } from '../../restore/migration-report.js';
 import { PhaseProgress } from '../../restore/phase-progress.js';
 import { runRestore, type RestoreIO, type RestoreSummary } from '../../restore/run-restore.js';
 import { runCleanup, runUndo, type UndoSummary } from '../../restore/run-undo.js';
@@ -74,7 +74,7 @@ export function register(program: Command): void {
         progress: new PhaseProgress(createProgress({ quiet: options.quiet }), !options.quiet && process.stderr.isTTY ? process.stderr : null),
         say,
       };
-      if (options.undo && options.cleanup) throw new UserError('--undo and --cleanup cannot be combined.', { exitCode: ExitCode.cannotRun });
+      if (options.undo && options.cleanup) throw new UserError('--undo and --cleanup cannot be combined.', { fix: 'Run them one after the other: restore-from-prod --cleanup, then restore-from-prod --undo', exitCode: ExitCode.cannotRun });
       if (options.cleanup) {
         const summary = await runCleanup(io);
         if (options.json) printJson({ ok: true, ...summary });
@@ -85,7 +85,7 @@ export function register(program: Command): void {
         const standing = await readStanding(io);
         reportUndo(summary, say);
         const migrated = await offerMigrate(io, standing, options, say);
-        if (options.json) printJson({ ok: true, ...summary, phases: io.progress.phases, migrations: standing, migrate: migrated });
+        if (options.json) printJson({ ok: true, ...summary, phases: io.progress.phases, migrations: standing && standingAsJson(standing), migrate: migrated });
         if (migrated.ran && !migrated.ok) process.exitCode = ExitCode.findings;
         return;
       }
@@ -101,7 +101,7 @@ export function register(program: Command): void {
       reportRestore(summary, say);
       const standing = summary.database ? await readStanding(io) : undefined;
       const migrated = await offerMigrate(io, standing, options, say);
-      if (options.json) printJson({ ok: true, ...summary, phases: io.progress.phases, migrations: standing, migrate: migrated });
+      if (options.json) printJson({ ok: true, ...summary, phases: io.progress.phases, migrations: standing && standingAsJson(standing), migrate: migrated });
       if (migrated.ran && !migrated.ok) process.exitCode = ExitCode.findings;
     });
 }
@@ -141,8 +141,8 @@ interface MigrateOutcome {
 async function offerMigrate(io: RestoreIO, standing: MigrationStanding | undefined, options: RestoreCommandOptions, say: (line: string) => void): Promise<MigrateOutcome> {
   if (!standing) return { pending: 0, ran: false, ok: true };
   if (standing.problem) say(`${style.yellow('Migrations:')} could not read this checkout's migrations (${standing.problem}); run: migration-guard status`);
-  if (standing.unknownApplied.length > 0) {
-    say(`${style.yellow('Migrations:')} production has applied ${standing.unknownApplied.length} migration(s) this checkout does not have: ${standing.unknownApplied.join(', ')}. Pull the latest code.`);
+  if (standing.appliedMissingOnDisk.length > 0) {
+    say(`${style.yellow('Migrations:')} production has applied ${standing.appliedMissingOnDisk.length} migration(s) this checkout does not have: ${standing.appliedMissingOnDisk.join(', ')}. Pull the latest code.`);
   }
   const database = `database "${io.settings.database}"`;
   if (standing.pending.length === 0) {

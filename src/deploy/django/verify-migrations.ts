@@ -6,18 +6,18 @@ import { runManagePy } from '../../django/manage-py.js';
 import { redactSecrets } from '../../ui/redact-secrets.js';
 import type { PlanNode } from '../../django/migration-probe.js';
 import { buildProjectGraph, loadProjectMigrations } from '../../django/project-migrations.js';
-import { migrationId } from '../../django/migration-graph.js';
+import { squashState } from '../../django/migration-graph.js';
+import { migrationId } from '../../django/migration-types.js';
 
 /** The `app.name` of every migration django_migrations records as applied. */
 export async function readAppliedIds(connection: Connection): Promise<Set<string>> {
-  return new Set((await readAppliedMigrations(connection)).map((row) => `${row.app}.${row.name}`));
+  return new Set((await readAppliedMigrations(connection)).map(migrationId));
 }
 
 /** Plan entries django_migrations does not record as applied (a squashed one counts when all it replaces are). */
 export function findUnappliedMigrations(applied: ReadonlySet<string>, plan: PlanNode[]): string[] {
-  return plan
-    .filter((node) => !applied.has(`${node.app}.${node.name}`) && !(node.replaces.length > 0 && node.replaces.every(([app, name]) => applied.has(`${app}.${name}`))))
-    .map((node) => `${node.app}.${node.name}`);
+  const squashApplied = (node: PlanNode) => node.replaces.length > 0 && squashState(applied, node.replaces.map(([app, name]) => migrationId({ app, name }))) === 'all';
+  return plan.filter((node) => !applied.has(migrationId(node)) && !squashApplied(node)).map(migrationId);
 }
 
 export interface ModelCheck {

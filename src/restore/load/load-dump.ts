@@ -14,7 +14,7 @@ import { decompressor, detectCompression, peek, type Compression } from '../stre
 import { DumpRefusedError, SqlDumpFilter, type SqlFilterStats } from '../stream/sql-filter.js';
 import { parseClientError, startClient, type ClientOutcome } from '../../db/mariadb-client.js';
 import { ParallelLoader } from './parallel-loader.js';
-import { InterruptedError } from '../interrupted.js';
+import { restoreInterrupted } from '../signals.js';
 
 export interface DumpLoadResult {
   compression: Compression;
@@ -40,7 +40,7 @@ export interface DumpLoadOptions {
 /** Loads the dump; resolves only when every byte arrived, the client succeeded and the dump's trailer was seen. */
 export async function loadDump(options: DumpLoadOptions): Promise<DumpLoadResult> {
   const { source, signal } = options;
-  if (signal.aborted) throw new InterruptedError();
+  if (signal.aborted) throw restoreInterrupted();
   const opened = await source.open();
   const sourceEnded = trackEnd(opened);
   const counter = new ByteCounter((bytes) => {
@@ -73,7 +73,7 @@ export async function loadDump(options: DumpLoadOptions): Promise<DumpLoadResult
   const [clientOutcome, sourceOutcome] = await Promise.all([sink.finished, opened.finished.then(() => null, (error: unknown) => error)]);
   signal.removeEventListener('abort', onAbort);
   watchdog.dispose();
-  if (signal.aborted) throw new InterruptedError();
+  if (signal.aborted) throw restoreInterrupted();
   if (watchdog.stalled) throw watchdog.stalled;
 
   const result: DumpLoadResult = { compression, sourceBytes: counter.bytes, sqlBytes: filter.stats.bytesOut, filter: filter.stats };
@@ -123,11 +123,11 @@ function explainLoadFailure(facts: FailureFacts): UserError | null {
       });
     }
     const detail = client.stderr.trim().split('\n').pop() || (client.signal ? `killed by ${client.signal}` : `exit ${client.code}`);
-    return new UserError(`Loading the dump failed: ${detail}`, { exitCode: ExitCode.findings });
+    return new UserError(`Loading the dump failed: ${detail}`, { fix: 'Your database was not touched; fix the cause the client names above and run the restore again.', exitCode: ExitCode.findings });
   }
   if (facts.streamError) {
     const message = (facts.streamError as Error).message ?? String(facts.streamError);
-    return new UserError(`Streaming the dump from ${source.description} failed: ${message}`, { exitCode: ExitCode.findings, cause: facts.streamError });
+    return new UserError(`Streaming the dump from ${source.description} failed: ${message}`, { fix: `Your database was not touched; check that ${source.description} can be read in full from here, then run the restore again.`, exitCode: ExitCode.findings, cause: facts.streamError });
   }
   if (facts.sourceError) return facts.sourceError as UserError;
   if (!filter.trailerSeen) return truncatedDump(source, filter.bytesOut === 0 ? 'it is empty' : 'it ends without the "-- Dump completed" line that mysqldump/mariadb-dump write last');

@@ -38,12 +38,12 @@ export function httpSource(spec: HttpSpec, env: NodeJS.ProcessEnv, production?: 
       const finished = new Promise<void>((resolve, reject) => {
         response.on('data', (chunk: Buffer) => (received += chunk.length));
         response.once('error', (error) => {
-          const problem = new UserError(`Downloading ${label} failed after ${received} bytes: ${error.message}.`, { exitCode: ExitCode.findings });
+          const problem = new UserError(`Downloading ${label} failed after ${received} bytes: ${error.message}.`, { fix: 'Check the connection to the server, then run the restore again.', exitCode: ExitCode.findings });
           reject(problem);
           stream.destroy(problem);
         });
         response.once('end', () => {
-          if (Number.isFinite(expected) && received !== expected) reject(new UserError(`Downloading ${label} ended after ${received} of ${expected} bytes.`, { exitCode: ExitCode.findings }));
+          if (Number.isFinite(expected) && received !== expected) reject(new UserError(`Downloading ${label} ended after ${received} of ${expected} bytes.`, { fix: 'The server cut the transfer short: check the connection and the server, then run the restore again.', exitCode: ExitCode.findings }));
           else resolve();
         });
       });
@@ -78,7 +78,7 @@ function request(url: string, headers: Record<string, string>, label: string, re
       const status = response.statusCode ?? 0;
       if (status >= 300 && status < 400 && response.headers.location) {
         response.resume();
-        if (redirects >= MAX_REDIRECTS) return reject(new UserError(`${label} redirects more than ${MAX_REDIRECTS} times.`, { exitCode: ExitCode.cannotRun }));
+        if (redirects >= MAX_REDIRECTS) return reject(new UserError(`${label} redirects more than ${MAX_REDIRECTS} times.`, { fix: 'Use the URL the redirects end at as the restore source (curl -sIL URL shows them).', exitCode: ExitCode.cannotRun }));
         return resolve(request(new URL(response.headers.location, parsed).toString(), headers, label, redirects + 1));
       }
       if (status !== 200) {

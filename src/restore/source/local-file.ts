@@ -13,7 +13,7 @@ export function localFileSource(file: string, production?: ProductionIdentity): 
     async probe() {
       try {
         const info = await stat(file);
-        if (!info.isFile()) throw new UserError(`${file} is not a file.`, { exitCode: ExitCode.cannotRun });
+        if (!info.isFile()) throw new UserError(`${file} is not a file.`, { fix: 'Point the restore source at the file itself (config "restore" or --db-source/--media-source).', exitCode: ExitCode.cannotRun });
         return { size: info.size };
       } catch (error) {
         if (error instanceof UserError) throw error;
@@ -24,7 +24,7 @@ export function localFileSource(file: string, production?: ProductionIdentity): 
       const stream = createReadStream(file, { highWaterMark: 1024 * 1024 });
       const finished = new Promise<void>((resolve, reject) => {
         stream.once('end', resolve);
-        stream.once('error', (error) => reject(new UserError(`Reading ${file} failed: ${error.message}`, { exitCode: ExitCode.findings })));
+        stream.once('error', (error) => reject(new UserError(`Reading ${file} failed: ${error.message}`, { fix: `Check that ${file} can be read in full (its disk, its permissions), then run the restore again.`, exitCode: ExitCode.findings })));
         stream.once('close', resolve);
       });
       finished.catch(() => {});

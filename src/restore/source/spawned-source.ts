@@ -28,7 +28,7 @@ export function spawnSource(command: string, args: string[], explain: (outcome: 
   });
   let cancelled = false;
   const finished = new Promise<void>((resolve, reject) => {
-    child.once('error', (error) => reject(new UserError(`Could not start ${command}: ${error.message}`, { cause: error })));
+    child.once('error', (error) => reject(cannotStart(command, error)));
     child.once('close', (code, signal) => {
       if (cancelled) return reject(new SourceStoppedError(command));
       const problem = explain({ code, signal, stderr });
@@ -56,9 +56,13 @@ export function runCaptured(command: string, args: string[]): Promise<SpawnedOut
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (text: string) => (stdout += text));
     child.stderr.setEncoding('utf8').on('data', (text: string) => (stderr = (stderr + text).slice(-16_384)));
-    child.once('error', (error) => reject(new UserError(`Could not start ${command}: ${error.message}`, { cause: error })));
+    child.once('error', (error) => reject(cannotStart(command, error)));
     child.once('close', (code, signal) => resolve({ code, signal, stderr, stdout }));
   });
+}
+
+function cannotStart(command: string, error: Error): UserError {
+  return new UserError(`Could not start ${command}: ${error.message}`, { fix: `Install ${command} or put it on PATH (ssh: apt-get install openssh-client).`, cause: error });
 }
 
 /** The last meaningful line of a child's stderr, for messages. */

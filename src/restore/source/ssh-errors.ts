@@ -14,12 +14,12 @@ export function explainSshOutcome(target: SshTarget, what: string, outcome: Spaw
   if (outcome.code === 0) return null;
   const where = sshLabel(target);
   const detail = lastLine(outcome.stderr);
-  if (outcome.signal) return new UserError(`ssh to ${where} was killed (${outcome.signal}) while ${what}.`, { exitCode: ExitCode.findings });
+  if (outcome.signal) return new UserError(`ssh to ${where} was killed (${outcome.signal}) while ${what}.`, { fix: `Run the restore again; if it happens again, check the connection with: ${sshCheckCommand(target)}`, exitCode: ExitCode.findings });
   if (outcome.code === 255) {
     return new UserError(`ssh to ${where} failed while ${what}: ${detail || 'connection closed'}.`, {
       fix: `Check that this works without a password prompt: ${sshCheckCommand(target)}`,
       exitCode: ExitCode.findings,
     });
   }
-  return new UserError(`${what} on ${where} failed (exit ${outcome.code}): ${detail || 'no message'}.`, { exitCode: ExitCode.findings });
+  return new UserError(`${what} on ${where} failed (exit ${outcome.code}): ${detail || 'no message'}.`, { fix: `Fix the cause the remote message names on ${where} (a path, its permissions), then run the restore again.`, exitCode: ExitCode.findings });
 }

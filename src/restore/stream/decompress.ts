@@ -136,7 +136,7 @@ function programDecompressor(program: string, args: string[], what: string): Dup
     else {
       const message = stderr.trim().split('\n').pop() ?? `exit ${exitCode}`;
       const truncated = /truncat|unexpected end|premature/i.test(message);
-      duplex.destroy(new UserError(`${what} is ${truncated ? 'truncated' : 'corrupt'}: ${program} says "${message}".`, { exitCode: ExitCode.findings }));
+      duplex.destroy(new UserError(`${what} is ${truncated ? 'truncated' : 'corrupt'}: ${program} says "${message}".`, { fix: `Check the file where it is made (${program} -t FILE), replace it with a complete one, then run the restore again.`, exitCode: ExitCode.findings }));
     }
   };
   child.stdout.on('data', (chunk: Buffer) => {

@@ -47,7 +47,9 @@ describe('decompression', () => {
 
   it('calls a cut zstd stream truncated', async () => {
     const zst = Buffer.from((await execa('zstd', ['-q', '-c'], { input: TEXT, encoding: 'buffer' })).stdout as unknown as Buffer);
-    await expect(decode(zst.subarray(0, Math.floor(zst.length / 2)))).rejects.toThrow(/^The test data is (truncated|corrupt): zstd says/);
+    const cut = decode(zst.subarray(0, Math.floor(zst.length / 2)));
+    await expect(cut).rejects.toThrow(/^The test data is (truncated|corrupt): zstd says/);
+    await expect(cut).rejects.toMatchObject({ fix: 'Check the file where it is made (zstd -t FILE), replace it with a complete one, then run the restore again.' });
   });
 
   it('explains a zip archive instead of loading it', () => {
