@@ -51,9 +51,13 @@ export interface DdlReplayInput {
   alias: string;
   /** The scratch database (created empty by the caller). */
   scratch: ConnectionSettings;
-  /** "app.name" → applied on the live database, in plan order. */
+  /** "app.name" → applied on the live database, in plan order (ignored with `beforeTargets`). */
   applied: Array<[string, string]>;
   pending: Array<[string, string]>;
+  /** Replay what the pending migrations need except themselves, then apply them (check and pre-commit). */
+  beforeTargets?: boolean;
+  /** Run in another checkout of the project (a snapshot of the staged tree): its directory and manage.py. */
+  tree?: { projectRoot: string; managePy: string };
   secrets: string[];
   cancelSignal?: AbortSignal;
   timeoutMs: number;
@@ -68,7 +72,9 @@ export async function replayAndClassify(input: DdlReplayInput): Promise<DdlRepla
       MIGRATION_GUARD_ALIAS: input.alias,
       MIGRATION_GUARD_APPLIED: JSON.stringify(input.applied),
       MIGRATION_GUARD_PENDING: JSON.stringify(input.pending),
+      ...(input.beforeTargets ? { MIGRATION_GUARD_REPLAY: 'before-targets' } : {}),
     },
+    ...(input.tree ? { projectRoot: input.tree.projectRoot, managePy: input.tree.managePy } : {}),
     pinned: { alias: input.alias, database: input.scratch },
     cancelSignal: input.cancelSignal,
     timeoutMs: input.timeoutMs,

@@ -11,6 +11,13 @@ export const hooksSection = z
     failClosed: z.boolean().default(true),
     /** Warn on MySQL-risky migrations (several DDL operations in one, DDL mixed with RunPython/RunSQL). */
     mysqlWarnings: z.boolean().default(true),
+    /**
+     * check and pre-commit: run the migrations being committed on a scratch database of the developer's own
+     * server (when one is reachable) and warn about statements that block writes and NOT NULL columns added
+     * without a default, as Django's SQL and the server say. Costs a Django boot and a replay, only when
+     * migrations are staged.
+     */
+    lockSafetyWarnings: z.boolean().default(true),
     /** Turn the MySQL warnings into blocking problems. */
     mysqlWarningsBlock: z.boolean().default(false),
     /** Untracked files the settings need (e.g. ".env"), copied into the snapshot Django runs on; relative to the config file. */

@@ -1,0 +1,49 @@
+// The migrations being committed (staged, or new in a range), run on a scratch database of the developer's own
+// server through the same snapshot Django's verdict used: lock-safety and NOT NULL warnings from Django's SQL.
+// Loaded only when migrations are staged: it brings mysql2 and execa, which the hooks otherwise skip.
+import path from 'node:path';
+import type { ParsedMigration } from '../django/migration-types.js';
+import { relativePath } from '../checks/project-paths.js';
+import { checkMigrationSql, type MigrationSqlOutcome } from '../ddl-safety/lock-safety-warnings.js';
+import { withTreeSnapshot, type TreeSource, type VerdictResult } from './django-verdict.js';
+import type { HookContext } from './hook-context.js';
+
+export type { MigrationSqlOutcome } from '../ddl-safety/lock-safety-warnings.js';
+
+export interface MigrationSqlRequest {
+  source: TreeSource;
+  /** Django's verdict on the same tree: its interpreter is used, and nothing runs when Django could not. */
+  verdict: VerdictResult;
+  migrations: readonly ParsedMigration[];
+  /** The DATABASES alias whose server is asked. */
+  alias: string;
+}
+
+/** The warnings from the migrations' SQL, or why they were not checked. */
+export async function migrationSqlFor(context: HookContext, request: MigrationSqlRequest): Promise<MigrationSqlOutcome> {
+  const { config, repository } = context;
+  if (!config.raw.hooks.lockSafetyWarnings) return { checked: false, reason: 'turned off ("hooks": { "lockSafetyWarnings": false })' };
+  const verdict = request.verdict.verdict;
+  if (verdict.kind === 'no-settings') return { checked: false, reason: 'not a Django project yet' };
+  if (verdict.kind === 'could-not-run') return { checked: false, reason: `Django could not run (${verdict.reason})` };
+  const python = { ...config.python, path: request.verdict.python.path };
+  return withTreeSnapshot(context, request.source, null, (snapshotDir) => {
+    const managePy = path.join(snapshotDir, relativePath(repository.root, config.managePy));
+    return checkMigrationSql({
+      config: { ...config, python },
+      env: process.env,
+      alias: request.alias,
+      tree: { projectRoot: path.dirname(managePy), managePy },
+      migrations: request.migrations.map((migration) => ({ app: migration.app, name: migration.name, file: migration.file })),
+      notNull: { enabled: config.raw.hooks.mysqlWarnings, block: config.raw.hooks.mysqlWarningsBlock },
+    });
+  });
+}
+
+/** The line `check` prints about it: what was checked where, or why not. */
+export function describeMigrationSql(outcome: MigrationSqlOutcome): string {
+  const what = "lock safety and NOT NULL columns (Django's SQL)";
+  if (!outcome.checked) return `${what}: not checked (${outcome.reason})`;
+  const failed = outcome.failed ? `; ${outcome.failed.migration ?? 'a migration'} failed on the scratch database (${outcome.failed.message}), nothing after it was checked` : '';
+  return `${what}: checked on ${outcome.server}, ${(outcome.ms / 1000).toFixed(1)} s${failed}`;
+}
