@@ -1,14 +1,13 @@
 // Runs src/django/python/ddl_replay.py through the project's manage.py, pinned to a scratch database: the
 // applied migrations replayed, then the pending ones applied with every DDL statement classified by the server.
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import type { ResolvedConfig } from '../config/load-config.js';
 import type { ConnectionSettings } from '../db/connection-settings.js';
 import { HELPER_EXIT, runManagePy } from '../django/manage-py.js';
+import { PYTHON_HELPERS } from '../django/django-env.js';
 import { redactSecrets } from '../ui/redact-secrets.js';
 import { UserError } from '../errors.js';
 
-const REPLAY_SCRIPT = fileURLToPath(new URL('../../src/django/python/ddl_replay.py', import.meta.url));
 const MARKER = 'MIGRATION_GUARD_DDL ';
 
 /** How the server runs a statement: the first of INSTANT, INPLACE+LOCK=NONE, INPLACE it accepted, else a copy. */
@@ -65,7 +64,7 @@ export interface DdlReplayInput {
 
 /** One Django boot on the scratch database: replay, then classify every DDL statement of the pending migrations. */
 export async function replayAndClassify(input: DdlReplayInput): Promise<DdlReplayResult> {
-  const source = readFileSync(REPLAY_SCRIPT, 'utf8');
+  const source = readFileSync(PYTHON_HELPERS.ddlReplay, 'utf8');
   const result = await runManagePy(input.config, ['shell', '-c', source], {
     env: {
       ...input.env,

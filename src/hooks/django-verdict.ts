@@ -62,7 +62,7 @@ export async function djangoVerdictFor(context: HookContext, source: TreeSource)
     const noDjango = run.verdict.kind === 'could-not-run' && (run.verdict.cause === 'no-python' || run.verdict.cause === 'no-django');
     if (noDjango && !EXPLICIT_PYTHON_SOURCES.includes(config.python.source)) {
       const { discoverDjangoPython, describeAttempts } = await import('../django/python-discovery.js');
-      const discovery = discoverDjangoPython({
+      const discovery = await discoverDjangoPython({
         recorded: readLocalState(config.repoRoot).python,
         repoRoot: config.repoRoot,
         projectRoot: config.projectRoot,
