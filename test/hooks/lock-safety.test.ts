@@ -3,7 +3,8 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createHookedRepo, freshBranch, type HookedRepo } from './helpers/hooked-repo.js';
 import { adminQuery, createTestDatabase, type TestDatabase } from '../helpers/database.js';
-import { manage, runCli } from '../helpers/fixture-project.js';
+import { execa } from 'execa';
+import { CLI, manage, runCli } from '../helpers/fixture-project.js';
 
 let repo: HookedRepo;
 let db: TestDatabase;
@@ -106,6 +107,23 @@ describe('lock safety of staged migrations', () => {
     expect(commit.exitCode).toBe(0);
     expect(commit.output).toContain('models and migrations agree');
     expect(commit.output).not.toMatch(/lock safety|copies/);
+  });
+
+  test('Ctrl-C while the staged migrations run on the scratch database: it is dropped, exit 130', async () => {
+    await freshBranch(repo, 'interrupted');
+    await stage([WIDER_LABEL], widerLabel);
+    const child = execa(process.execPath, [CLI, 'check', '--staged'], { cwd: repo.dir, env: { ...process.env, ...db.env, NO_COLOR: '1' }, reject: false, stdin: 'ignore' });
+    let seen = false;
+    for (let waited = 0; waited < 20_000 && !seen; waited += 20) {
+      seen = (await scratchDatabasesLeft()).length > 0;
+      if (!seen) await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    expect(seen).toBe(true);
+    child.kill('SIGINT');
+    const result = await child;
+    expect(result.exitCode).toBe(130);
+    expect(result.stderr).toMatch(/Interrupted; scratch database "\w+__drift_[0-9a-f]{8}" dropped/);
+    expect(await scratchDatabasesLeft()).toEqual([]);
   });
 
   test('"hooks": { "lockSafetyWarnings": false } turns it off, and check says so', async () => {
