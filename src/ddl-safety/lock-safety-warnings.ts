@@ -4,7 +4,9 @@
 // statements that block writes, and NOT NULL columns added without a default, become warnings that never block.
 // Anything that stops the check (no database reachable, Django failing, no right to create the scratch database)
 // makes it "not checked" with the reason, never a failure. The scratch database is always dropped (also on Ctrl-C).
+import { createHash } from 'node:crypto';
 import type { ResolvedConfig } from '../config/load-config.js';
+import { readJsonFile, rememberJsonFile } from '../fs/json-file.js';
 import type { ConnectionSettings } from '../db/connection-settings.js';
 import { withConnection } from '../db/connect.js';
 import { resolveConnectionSettings } from '../db/database-target.js';
@@ -38,6 +40,13 @@ export interface MigrationSqlInput {
   migrations: CommittedMigration[];
   /** The NOT NULL warning too (hooks.mysqlWarnings), blocking with hooks.mysqlWarningsBlock. */
   notNull: { enabled: boolean; block: boolean };
+  /**
+   * Remember a clean outcome in `file` under `key` (what the tree and interpreter are), together with the server
+   * and database it was checked on; the same tree checked on the same target again is answered from there.
+   */
+  remember?: { file: string; key: string };
+  /** The replay's time limit. */
+  timeoutMs: number;
 }
 
 /** What was learnt from the migrations' SQL, or why it could not be had. */
@@ -50,8 +59,11 @@ export type MigrationSqlOutcome =
       /** A migration that failed on the scratch database: nothing after it was classified. */
       failed: { migration: string | null; message: string } | null;
       ms: number;
+      /** Answered from an earlier run on the same files and the same database. */
+      remembered?: boolean;
     }
-  | { checked: false; reason: string };
+  /** `timedOut`: the replay ran past its time limit (worth saying even where "not checked" is otherwise quiet). */
+  | { checked: false; reason: string; timedOut?: boolean };
 
 /** Replays up to the migrations, classifies their statements and returns the warnings, or why it was not checked. */
 export async function checkMigrationSql(input: MigrationSqlInput): Promise<MigrationSqlOutcome> {
@@ -75,6 +87,9 @@ export async function checkMigrationSql(input: MigrationSqlInput): Promise<Migra
   } catch (error) {
     return { checked: false, reason: `no scratch server (${firstLine(error)})` };
   }
+  const rememberedKey = input.remember ? rememberKey(input, settings, server.label) : null;
+  const known = rememberedKey ? readJsonFile<Record<string, MigrationSqlOutcome>>(input.remember!.file)?.[rememberedKey] : undefined;
+  if (known?.checked) return { ...known, remembered: true, ms: Date.now() - started };
   let scratch;
   try {
     const defaults = await databaseDefaults(settings);
@@ -83,6 +98,7 @@ export async function checkMigrationSql(input: MigrationSqlInput): Promise<Migra
     return { checked: false, reason: `the scratch database could not be created: ${firstLine(error)}` };
   }
   try {
+    const replayStarted = Date.now();
     const replay = await replayAndClassify({
       config: input.config,
       env: input.env,
@@ -94,15 +110,20 @@ export async function checkMigrationSql(input: MigrationSqlInput): Promise<Migra
       tree: input.tree,
       secrets: [settings.password, server.settings.password],
       cancelSignal: scratch.signal,
-      timeoutMs: input.config.raw.drift.migrateTimeoutSeconds * 1000,
+      timeoutMs: input.timeoutMs,
     }).catch((error: unknown) => error as Error);
+    if (replay instanceof Error && Date.now() - replayStarted >= input.timeoutMs) {
+      return { checked: false, timedOut: true, reason: `stopped after ${input.timeoutMs / 1000} s: the staged migrations depend on many others, and replaying them takes longer (raise "hooks.lockSafetyTimeoutSeconds", or turn it off with "lockSafetyWarnings": false)` };
+    }
     if (replay instanceof Error) return { checked: false, reason: `Django could not run the migrations on a scratch database: ${firstLine(replay)}` };
     if (replay.error?.phase === 'replay') return { checked: false, reason: `Django could not migrate a scratch database to just before them: ${replay.error.message}` };
     const fileOf = new Map(input.migrations.map((migration) => [`${migration.app}.${migration.name}`, migration.file]));
     const ours = replay.migrations.filter((migration) => fileOf.has(`${migration.app}.${migration.name}`));
     const warnings = await blockingWarnings(ours, settings, replay.server ?? 'your server', fileOf);
     if (input.notNull.enabled) warnings.push(...notNullWithoutDefaultWarnings(ours, { pathOf: (migration) => fileOf.get(migration) ?? '', block: input.notNull.block }));
-    return { checked: true, server: replay.server ?? 'unknown server', warnings, failed: replay.error ? { migration: replay.error.migration ?? null, message: replay.error.message } : null, ms: Date.now() - started };
+    const outcome: MigrationSqlOutcome = { checked: true, server: replay.server ?? 'unknown server', warnings, failed: replay.error ? { migration: replay.error.migration ?? null, message: replay.error.message } : null, ms: Date.now() - started };
+    if (rememberedKey && !outcome.failed) remember(input.remember!.file, rememberedKey, outcome);
+    return outcome;
   } finally {
     await scratch.drop().catch(() => {});
   }
@@ -127,6 +148,20 @@ async function blockingWarnings(migrations: ClassifiedMigration[], settings: Con
         fix: 'Split the migration so this statement runs alone, or use an online schema-change tool with migrations.SeparateDatabaseAndState; deploy --allow-blocking accepts it.',
       };
     });
+}
+
+const REMEMBERED_ENTRIES = 20;
+
+// What an outcome depends on beyond the caller's key: which server and database answered, the options.
+function rememberKey(input: MigrationSqlInput, settings: ConnectionSettings, scratchServer: string): string {
+  const target = [settings.socket ?? '', settings.host ?? '', settings.port ?? '', settings.database, settings.user, scratchServer];
+  return createHash('sha256').update(JSON.stringify([input.remember!.key, target, input.alias, input.notNull, input.migrations])).digest('hex');
+}
+
+// The last few outcomes, in one small file (replaced atomically).
+function remember(file: string, key: string, outcome: MigrationSqlOutcome): void {
+  const entries = Object.entries(readJsonFile<Record<string, MigrationSqlOutcome>>(file) ?? {}).filter(([known]) => known !== key);
+  rememberJsonFile(file, Object.fromEntries([...entries.slice(-(REMEMBERED_ENTRIES - 1)), [key, outcome]]));
 }
 
 function firstLine(error: unknown): string {

@@ -116,7 +116,7 @@ function lacksSettings(context: HookContext, entries: ReadonlyArray<{ path: stri
 }
 
 // Untracked files the settings need (hooks.snapshotFiles, e.g. ".env"), with a digest for the key.
-async function extraFileDigests(context: HookContext): Promise<Array<{ path: string; digest: string }>> {
+export async function extraFileDigests(context: HookContext): Promise<Array<{ path: string; digest: string }>> {
   const result: Array<{ path: string; digest: string }> = [];
   for (const file of context.config.raw.hooks.snapshotFiles) {
     const relative = path.relative(context.repository.root, path.resolve(context.config.repoRoot, file)).split(path.sep).join('/');

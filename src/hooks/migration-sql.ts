@@ -5,10 +5,15 @@ import path from 'node:path';
 import type { ParsedMigration } from '../django/migration-types.js';
 import { relativePath } from '../checks/project-paths.js';
 import { checkMigrationSql, type MigrationSqlOutcome } from '../ddl-safety/lock-safety-warnings.js';
-import { withTreeSnapshot, type TreeSource, type VerdictResult } from './django-verdict.js';
+import { git } from '../git/run-git.js';
+import { stagedTreeId, stateDir } from '../git/tree-snapshot.js';
+import { extraFileDigests, withTreeSnapshot, type TreeSource, type VerdictResult } from './django-verdict.js';
 import type { HookContext } from './hook-context.js';
 
 export type { MigrationSqlOutcome } from '../ddl-safety/lock-safety-warnings.js';
+
+// Bump when what is checked changes, so that outcomes remembered by an older version are not reused.
+const REMEMBER_VERSION = 1;
 
 export interface MigrationSqlRequest {
   source: TreeSource;
@@ -27,7 +32,11 @@ export async function migrationSqlFor(context: HookContext, request: MigrationSq
   if (verdict.kind === 'no-settings') return { checked: false, reason: 'not a Django project yet' };
   if (verdict.kind === 'could-not-run') return { checked: false, reason: `Django could not run (${verdict.reason})` };
   const python = { ...config.python, path: request.verdict.python.path };
-  return withTreeSnapshot(context, request.source, null, (snapshotDir) => {
+  // The same files (tree and untracked ones the settings read) with the same interpreter: answered from before.
+  const tree = request.source.kind === 'index' ? await stagedTreeId(repository) : (await git(repository.root, ['rev-parse', `${request.source.rev}^{tree}`])).trim();
+  const extraFiles = await extraFileDigests(context);
+  const key = JSON.stringify([REMEMBER_VERSION, tree, python.path, extraFiles]);
+  return withTreeSnapshot(context, request.source, extraFiles, (snapshotDir) => {
     const managePy = path.join(snapshotDir, relativePath(repository.root, config.managePy));
     return checkMigrationSql({
       config: { ...config, python },
@@ -36,6 +45,8 @@ export async function migrationSqlFor(context: HookContext, request: MigrationSq
       tree: { projectRoot: path.dirname(managePy), managePy },
       migrations: request.migrations.map((migration) => ({ app: migration.app, name: migration.name, file: migration.file })),
       notNull: { enabled: config.raw.hooks.mysqlWarnings, block: config.raw.hooks.mysqlWarningsBlock },
+      remember: { file: path.join(stateDir(repository), 'lock-safety.json'), key },
+      timeoutMs: config.raw.hooks.lockSafetyTimeoutSeconds * 1000,
     });
   });
 }
@@ -45,5 +56,5 @@ export function describeMigrationSql(outcome: MigrationSqlOutcome): string {
   const what = "lock safety and NOT NULL columns (Django's SQL)";
   if (!outcome.checked) return `${what}: not checked (${outcome.reason})`;
   const failed = outcome.failed ? `; ${outcome.failed.migration ?? 'a migration'} failed on the scratch database (${outcome.failed.message}), nothing after it was checked` : '';
-  return `${what}: checked on ${outcome.server}, ${(outcome.ms / 1000).toFixed(1)} s${failed}`;
+  return `${what}: checked on ${outcome.server}${outcome.remembered ? ' (remembered from an earlier run on the same files)' : `, ${(outcome.ms / 1000).toFixed(1)} s`}${failed}`;
 }

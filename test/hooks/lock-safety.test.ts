@@ -65,20 +65,23 @@ describe('lock safety of staged migrations', () => {
     expect(commit.exitCode).toBe(0);
     expect(commit.output).toContain('1 warning (not blocking the commit)');
     expect(commit.output).toContain('catalog.0005_tag_label_wider copies `catalog_tag` with writes blocked');
-    expect(commit.output).toMatch(/lock safety and NOT NULL columns checked on 10\.11\.\d+-MariaDB/);
+    // The commit's tree is the one check just ran on: the outcome is remembered, not replayed again.
+    expect(commit.output).toMatch(/lock safety and NOT NULL columns checked on 10\.11\.\d+-MariaDB\S* \(remembered\)/);
     expect(await repo.gitOk('log', '-1', '--format=%s')).toBe('Wider tag labels');
     expect(await scratchDatabasesLeft()).toEqual([]);
   });
 
   test('the developer has already migrated the staged migration (the usual case): the warning still appears', async () => {
     await freshBranch(repo, 'migrated-first');
-    await stage([WIDER_LABEL], widerLabel);
+    // Another tree than the first test's (a comment more), so that nothing remembered answers.
+    await stage([WIDER_LABEL], (source) => `${widerLabel(source)}\n# migrated locally first\n`);
     const env = { ...process.env, ...db.env, PYTHONDONTWRITEBYTECODE: '1' } as Record<string, string>;
     expect((await manage(repo.dir, ['migrate', 'catalog', '0005_tag_label_wider', '--noinput'], env)).exitCode).toBe(0);
     try {
       const commit = await repo.git(['commit', '-m', 'Wider tag labels, migrated locally']);
       expect(commit.exitCode).toBe(0);
       expect(commit.output).toContain('catalog.0005_tag_label_wider copies `catalog_tag` with writes blocked');
+      expect(commit.output).not.toContain('(remembered)');
     } finally {
       expect((await manage(repo.dir, ['migrate', 'catalog', '0004_tags_and_sku', '--noinput'], env)).exitCode).toBe(0);
     }
@@ -111,7 +114,7 @@ describe('lock safety of staged migrations', () => {
 
   test('Ctrl-C while the staged migrations run on the scratch database: it is dropped, exit 130', async () => {
     await freshBranch(repo, 'interrupted');
-    await stage([WIDER_LABEL], widerLabel);
+    await stage([WIDER_LABEL], (source) => `${widerLabel(source)}\n# interrupted\n`);
     const child = execa(process.execPath, [CLI, 'check', '--staged'], { cwd: repo.dir, env: { ...process.env, ...db.env, NO_COLOR: '1' }, reject: false, stdin: 'ignore' });
     let seen = false;
     for (let waited = 0; waited < 20_000 && !seen; waited += 20) {
@@ -124,6 +127,26 @@ describe('lock safety of staged migrations', () => {
     expect(result.exitCode).toBe(130);
     expect(result.stderr).toMatch(/Interrupted; scratch database "\w+__drift_[0-9a-f]{8}" dropped/);
     expect(await scratchDatabasesLeft()).toEqual([]);
+  });
+
+  test('past "hooks.lockSafetyTimeoutSeconds" the replay stops: not checked, said in check and in the commit, scratch database dropped', async () => {
+    await freshBranch(repo, 'time-limit');
+    await stage([WIDER_LABEL], (source) => `${widerLabel(source)}\n# time limit\n`);
+    const file = 'migration-guard.config.json';
+    const config = JSON.parse(await repo.read(file)) as Record<string, unknown>;
+    await repo.write(file, JSON.stringify({ ...config, hooks: { lockSafetyTimeoutSeconds: 0.2 } }));
+    try {
+      const checked = await check();
+      expect(checked.exitCode).toBe(0);
+      expect(checked.json.lockSafety).toEqual({ checked: false, reason: expect.stringMatching(/^stopped after 0\.2 s: .*raise "hooks\.lockSafetyTimeoutSeconds"/) });
+      expect(await scratchDatabasesLeft()).toEqual([]);
+      const commit = await repo.git(['commit', '-m', 'Wider labels, in a hurry']);
+      expect(commit.exitCode).toBe(0);
+      expect(commit.output).toContain('lock safety and NOT NULL columns not checked (stopped after 0.2 s');
+      expect(commit.output).not.toContain('copies');
+    } finally {
+      await repo.gitOk('checkout', '--', file);
+    }
   });
 
   test('"hooks": { "lockSafetyWarnings": false } turns it off, and check says so', async () => {

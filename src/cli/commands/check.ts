@@ -19,7 +19,7 @@ import { describeMigrationSql, type MigrationSqlOutcome } from '../../hooks/migr
 // The lock-safety part of --json: checked where and when, or why not (the warnings are among the problems).
 function lockSafetyJson(outcome: MigrationSqlOutcome): Record<string, unknown> {
   if (!outcome.checked) return { checked: false, reason: outcome.reason };
-  return { checked: true, server: outcome.server, ms: outcome.ms, ...(outcome.failed ? { failed: outcome.failed } : {}) };
+  return { checked: true, server: outcome.server, ms: outcome.ms, ...(outcome.remembered ? { remembered: true } : {}), ...(outcome.failed ? { failed: outcome.failed } : {}) };
 }
 
 interface CheckOptions {
