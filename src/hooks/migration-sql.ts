@@ -50,11 +50,3 @@ export async function migrationSqlFor(context: HookContext, request: MigrationSq
     });
   });
 }
-
-/** The line `check` prints about it: what was checked where, or why not. */
-export function describeMigrationSql(outcome: MigrationSqlOutcome): string {
-  const what = "lock safety and NOT NULL columns (Django's SQL)";
-  if (!outcome.checked) return `${what}: not checked (${outcome.reason})`;
-  const failed = outcome.failed ? `; ${outcome.failed.migration ?? 'a migration'} failed on the scratch database (${outcome.failed.message}), nothing after it was checked` : '';
-  return `${what}: checked on ${outcome.server}${outcome.remembered ? ' (remembered from an earlier run on the same files)' : `, ${(outcome.ms / 1000).toFixed(1)} s`}${failed}`;
-}

@@ -12,6 +12,7 @@ import { openRepository } from '../git/repository.js';
 import { listStagedChanges } from '../git/file-changes.js';
 import { printProblems } from './report.js';
 import { verdictSummary } from './verdict-summary.js';
+import { commitSummaryOfMigrationSql } from './migration-sql-summary.js';
 
 /** Runs the staged checks; 0 lets the commit through, 1 blocks it. */
 export async function runPreCommit(options: { cwd: string; configPath?: string }, hookName: string): Promise<number> {
@@ -29,14 +30,7 @@ export async function runPreCommit(options: { cwd: string; configPath?: string }
   if (context.config.raw.linear && blocking(problems).length === 0) problems.push(...(await keepMaxMigrationFiles(context, analysis)));
   printProblems(problems, { action: hookName === 'pre-merge-commit' ? 'merge' : 'commit', bypass: 'git commit --no-verify   (HUSKY=0 skips every hook in a shell)' });
   if (blocking(problems).length) return 1;
-  // Lock safety not checked (no database, Django failing): said by `check`, left out of a commit's output; only
-  // a replay stopped by its time limit is mentioned, since it made the commit wait.
-  const outcome = analysis.migrationSql;
-  const sql = outcome?.checked
-    ? `; lock safety and NOT NULL columns checked on ${outcome.server}${outcome.remembered ? ' (remembered)' : ''}`
-    : outcome?.timedOut
-      ? `; lock safety and NOT NULL columns not checked (${outcome.reason})`
-      : '';
+  const sql = analysis.migrationSql ? commitSummaryOfMigrationSql(analysis.migrationSql) : '';
   process.stderr.write(`${errorStyle.dim(`migration-guard: ${verdictSummary(analysis.verdict, analysis.checkedWithoutDjango)}${sql}.`)}\n`);
   return 0;
 }

@@ -149,6 +149,17 @@ describe('lock safety of staged migrations', () => {
     }
   });
 
+  test('a staged migration that fails on the scratch database: check and the commit say so, and what it covered', async () => {
+    await freshBranch(repo, 'fails');
+    await stage([migration('0005_broken_sql', '0004_tags_and_sku', "migrations.RunSQL('UPDATE no_such_table SET x = 1', migrations.RunSQL.noop)")], (source) => source);
+    const text = await runCli(['check', '--staged'], { cwd: repo.dir, env: { ...process.env, ...db.env } });
+    expect(text.exitCode).toBe(0);
+    expect(text.stdout).toMatch(/lock safety and NOT NULL columns \(Django's SQL\): checked on 10\.11\S+, [\d.]+ s; catalog\.0005_broken_sql failed on the scratch database \(ProgrammingError: .*no_such_table.*\), nothing after it was checked/);
+    const commit = await repo.git(['commit', '-m', 'Broken SQL']);
+    expect(commit.exitCode).toBe(0);
+    expect(commit.output).toContain('catalog.0005_broken_sql failed on the scratch database');
+  });
+
   test('"hooks": { "lockSafetyWarnings": false } turns it off, and check says so', async () => {
     await freshBranch(repo, 'turned-off');
     await stage([WIDER_LABEL], widerLabel);

@@ -14,7 +14,8 @@ import type { VerdictResult } from '../../hooks/django-verdict.js';
 import { resolveCommit } from '../../git/repository.js';
 import { style } from '../../ui/style.js';
 import { DEFAULT_ALIAS } from '../../db/database-target.js';
-import { describeMigrationSql, type MigrationSqlOutcome } from '../../hooks/migration-sql.js';
+import { describeMigrationSql } from '../../hooks/migration-sql-summary.js';
+import type { MigrationSqlOutcome } from '../../hooks/migration-sql.js';
 
 // The lock-safety part of --json: checked where and when, or why not (the warnings are among the problems).
 function lockSafetyJson(outcome: MigrationSqlOutcome): Record<string, unknown> {
