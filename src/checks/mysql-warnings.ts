@@ -1,5 +1,7 @@
-// MySQL/MariaDB-specific risks in new migrations: DDL is not transactional there (pure logic).
+// MySQL/MariaDB-specific risks in new migrations: DDL is not transactional there (pure logic). What the
+// operations are says whether a migration mixes DDL; what a column gets is read from the SQL Django emits.
 import type { MigrationOperation, ParsedMigration } from '../django/migration-types.js';
+import type { ClassifiedMigration } from './ddl-classification.js';
 import type { Problem, Severity } from './problem.js';
 
 // Operations that issue DDL. State-only ones (AlterModelOptions, AlterModelManagers) and custom ones are left out.
@@ -19,7 +21,7 @@ export interface MysqlWarningOptions {
   block: boolean;
 }
 
-/** Warnings for each new migration: several DDL statements, DDL mixed with data changes, table rewrites. */
+/** Warnings for each new migration: several DDL statements, DDL mixed with data changes. */
 export function mysqlMigrationWarnings(migrations: readonly ParsedMigration[], options: MysqlWarningOptions): Problem[] {
   const severity: Severity = options.block ? 'block' : 'warn';
   const problems: Problem[] = [];
@@ -50,20 +52,6 @@ export function mysqlMigrationWarnings(migrations: readonly ParsedMigration[], o
         fix: 'split it into one migration per operation on existing tables (each a file of its own, chained by dependencies)',
       });
     }
-    for (const op of risky) {
-      const rewrite = tableRewriteReason(op);
-      if (!rewrite) continue;
-      problems.push({
-        code: 'mysql-table-rewrite',
-        severity,
-        title: `${migration.app}.${migration.name}: ${op.type} ${op.model ?? ''}${op.field ? `.${op.field}` : ''} (line ${op.line}) ${rewrite}`,
-        files: [file],
-        why: 'On a big table this locks writes (or copies the table) for as long as the rebuild takes.',
-        fix: op.type === 'AddField'
-          ? 'add the column as null=True (or with a default), backfill it, then make it non-null in a later migration'
-          : 'run it in a maintenance window, or use an online schema change tool (pt-online-schema-change, gh-ost) for big tables',
-      });
-    }
   }
   return problems;
 }
@@ -74,33 +62,80 @@ function describe(operations: MigrationOperation[]): string {
   return [...counts].map(([type, count]) => (count > 1 ? `${count}× ${type}` : type)).join(', ');
 }
 
-// Why an operation on an existing table may rewrite or lock it, or null.
-function tableRewriteReason(op: MigrationOperation): string | null {
-  if (op.type === 'AlterField') return 'may change the column type, which rebuilds the table on MySQL';
-  if (op.type === 'AddField') {
-    const source = op.source;
-    if (/ManyToManyField\s*\(/.test(source)) return null; // a new join table
-    const nullable = /\bnull\s*=\s*True\b/.test(source);
-    if (!nullable && !sqlHasDefault(source)) return 'adds a NOT NULL column without a default to an existing table';
-  }
-  return null;
+/** Options for the warnings read from Django's SQL. */
+export interface SqlWarningOptions {
+  /** Repository-relative path of a migration ("app.name"). */
+  pathOf: (migration: string) => string;
+  block: boolean;
 }
 
-// Field classes whose empty_strings_allowed is False in Django: blank=True gives them no default.
-const NO_EMPTY_STRING_FIELDS = new Set([
-  'AutoField', 'BigAutoField', 'SmallAutoField', 'IntegerField', 'BigIntegerField', 'SmallIntegerField', 'PositiveIntegerField',
-  'PositiveBigIntegerField', 'PositiveSmallIntegerField', 'FloatField', 'DecimalField', 'BooleanField', 'NullBooleanField',
-  'DateField', 'DateTimeField', 'TimeField', 'DurationField', 'UUIDField', 'GenericIPAddressField', 'ForeignKey', 'OneToOneField', 'JSONField',
-]);
+/**
+ * From the SQL Django ran (the replay's statements, in order): an `ADD COLUMN … NOT NULL` without `DEFAULT`
+ * on a table that existed before these migrations. Django writes a DEFAULT whenever the field has an effective
+ * default (an explicit one, '' for blank text fields, auto_now), so only the SQL can say.
+ */
+export function notNullWithoutDefaultWarnings(migrations: readonly ClassifiedMigration[], options: SqlWarningOptions): Problem[] {
+  const severity: Severity = options.block ? 'block' : 'warn';
+  const created = new Set<string>();
+  const problems: Problem[] = [];
+  for (const migration of migrations) {
+    const id = `${migration.app}.${migration.name}`;
+    for (const statement of migration.statements) {
+      if (statement.kind === 'create-table' && statement.table) created.add(statement.table);
+      if (!statement.table || created.has(statement.table)) continue;
+      for (const column of notNullColumnsWithoutDefault(statement.sql)) {
+        problems.push({
+          code: 'mysql-not-null-without-default',
+          severity,
+          title: `${id} adds the NOT NULL column \`${column}\` to \`${statement.table}\` without a DEFAULT`,
+          files: [options.pathOf(id)],
+          details: [`Django's SQL: ${statement.sql}`],
+          why: "The server fills the existing rows with the type's implicit value (0, '', a zero date) that nobody chose; for a foreign key that value references nothing.",
+          fix: 'add the column with null=True (or a default), backfill it, then make it NOT NULL in a later migration',
+        });
+      }
+    }
+  }
+  return problems;
+}
 
-// Whether the ADD COLUMN Django writes carries a DEFAULT: it does whenever the schema editor's
-// effective_default() is not None (BaseDatabaseSchemaEditor._effective_default): an explicit default,
-// blank=True on a field that allows empty strings ('' — CharField, TextField, SlugField, …), or
-// auto_now/auto_now_add. (A TEXT column on servers without TEXT defaults gets none, which MySQL
-// fills with '' for existing rows: harmless too.)
-function sqlHasDefault(source: string): boolean {
-  if (/\bdefault\s*=/.test(source)) return true;
-  if (/\bauto_now(?:_add)?\s*=\s*True\b/.test(source)) return true;
-  const fieldClass = /\bfield\s*=\s*(?:[\w.]+\.)?(\w+)\s*\(/.exec(source)?.[1];
-  return /\bblank\s*=\s*True\b/.test(source) && fieldClass !== undefined && !NO_EMPTY_STRING_FIELDS.has(fieldClass);
+// Clauses of an ALTER TABLE that add a column: what is not a column after ADD.
+const NOT_A_COLUMN = /^(?:INDEX|KEY|UNIQUE|PRIMARY|FOREIGN|CONSTRAINT|FULLTEXT|SPATIAL|CHECK|PARTITION|PERIOD|SYSTEM)\b/i;
+
+// The columns an ALTER TABLE adds as NOT NULL with no DEFAULT (nor AUTO_INCREMENT or a generated value).
+function notNullColumnsWithoutDefault(sql: string): string[] {
+  const match = /^\s*ALTER\s+TABLE\s+(?:`(?:[^`]|``)+`|[\w.]+)\s+([\s\S]*)$/i.exec(sql);
+  if (!match) return [];
+  const columns: string[] = [];
+  for (const clause of splitTopLevel(match[1]!)) {
+    const add = /^ADD\s+(?:COLUMN\s+)?(?:IF\s+NOT\s+EXISTS\s+)?(`(?:[^`]|``)+`|\w+)\s+([\s\S]*)$/i.exec(clause.trim());
+    if (!add || NOT_A_COLUMN.test(add[1]!)) continue;
+    const definition = add[2]!.replace(/'(?:[^'\\]|\\.|'')*'/g, "''");
+    if (!/\bNOT\s+NULL\b/i.test(definition) || /\b(?:DEFAULT|AUTO_INCREMENT|GENERATED|AS)\b/i.test(definition)) continue;
+    columns.push(add[1]!.startsWith('`') ? add[1]!.slice(1, -1).replace(/``/g, '`') : add[1]!);
+  }
+  return columns;
+}
+
+// Splits a clause list at the commas outside parentheses, quotes and backticks.
+function splitTopLevel(text: string): string[] {
+  const parts: string[] = [];
+  let depth = 0;
+  let quote: string | null = null;
+  let start = 0;
+  for (let index = 0; index < text.length; index++) {
+    const char = text[index]!;
+    if (quote) {
+      if (char === '\\') index++;
+      else if (char === quote) quote = null;
+    } else if (char === "'" || char === '"' || char === '`') quote = char;
+    else if (char === '(') depth++;
+    else if (char === ')') depth--;
+    else if (char === ',' && depth === 0) {
+      parts.push(text.slice(start, index));
+      start = index + 1;
+    }
+  }
+  parts.push(text.slice(start));
+  return parts;
 }

@@ -17,7 +17,7 @@ export type ProblemCode =
   | 'unreadable-migration'
   | 'mysql-several-schema-operations'
   | 'mysql-schema-and-data-operations'
-  | 'mysql-table-rewrite'
+  | 'mysql-not-null-without-default'
   | 'mysql-blocking-alter'
   | 'linear-max-migration';
 

@@ -42,17 +42,22 @@ export interface AssessInput {
   onScratchCreated?: (name: string) => void;
 }
 
+/** The database's default character set and collation: the scratch database gets the same, so the server answers alike. */
+export async function databaseDefaults(settings: ConnectionSettings): Promise<{ charset: string; collation: string }> {
+  return withConnection(settings, async (connection) => {
+    const [rows] = await connection.query('SELECT DEFAULT_CHARACTER_SET_NAME AS charset, DEFAULT_COLLATION_NAME AS collation FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?', [settings.database]);
+    const row = (rows as Array<{ charset: string; collation: string }>)[0];
+    return { charset: row?.charset ?? 'utf8mb4', collation: row?.collation ?? 'utf8mb4_general_ci' };
+  });
+}
+
 /** Classifies the probe's pending migrations on a scratch database and sizes what they touch on the live one. */
 export async function assessPendingDdl(input: AssessInput): Promise<LockSafetyReport> {
   const { config, settings } = input;
   const started = Date.now();
   const fileLabel = config.configFile ?? '(defaults)';
   const server = resolveScratchServer(config.raw, input.env, settings, fileLabel);
-  const defaults = await withConnection(settings, async (connection) => {
-    const [rows] = await connection.query('SELECT DEFAULT_CHARACTER_SET_NAME AS charset, DEFAULT_COLLATION_NAME AS collation FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?', [settings.database]);
-    const row = (rows as Array<{ charset: string; collation: string }>)[0];
-    return { charset: row?.charset ?? 'utf8mb4', collation: row?.collation ?? 'utf8mb4_general_ci' };
-  });
+  const defaults = await databaseDefaults(settings);
   const name = scratchDatabaseName(config.raw.drift.scratchDatabase, settings.database);
   // Deploy handles Ctrl-C itself (restore, service start): a signal stops the Django child, and finally drops.
   const scratch = await createScratchDatabase(server.settings, name, defaults, server.label, { onSignal: 'abort' });

@@ -1,15 +1,14 @@
 // Runs src/django/python/ddl_replay.py through the project's manage.py, pinned to a scratch database: the
 // applied migrations replayed, then the pending ones applied with every DDL statement classified by the server.
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import type { ResolvedConfig } from '../config/load-config.js';
 import type { ConnectionSettings } from '../db/connection-settings.js';
 import { HELPER_EXIT, runManagePy } from '../django/manage-py.js';
+import { PYTHON_HELPERS } from '../django/django-env.js';
 import { redactSecrets } from '../ui/redact-secrets.js';
 import { UserError } from '../errors.js';
 import type { ClassifiedMigration } from '../checks/ddl-classification.js';
 
-const REPLAY_SCRIPT = fileURLToPath(new URL('../../src/django/python/ddl_replay.py', import.meta.url));
 const MARKER = 'MIGRATION_GUARD_DDL ';
 
 export interface DdlReplayResult {
@@ -31,9 +30,13 @@ export interface DdlReplayInput {
   alias: string;
   /** The scratch database (created empty by the caller). */
   scratch: ConnectionSettings;
-  /** "app.name" → applied on the live database, in plan order. */
+  /** "app.name" → applied on the live database, in plan order (ignored with `beforeTargets`). */
   applied: Array<[string, string]>;
   pending: Array<[string, string]>;
+  /** Replay what the pending migrations need except themselves, then apply them (check and pre-commit). */
+  beforeTargets?: boolean;
+  /** Run in another checkout of the project (a snapshot of the staged tree): its directory and manage.py. */
+  tree?: { projectRoot: string; managePy: string };
   secrets: string[];
   cancelSignal?: AbortSignal;
   timeoutMs: number;
@@ -41,14 +44,16 @@ export interface DdlReplayInput {
 
 /** One Django boot on the scratch database: replay, then classify every DDL statement of the pending migrations. */
 export async function replayAndClassify(input: DdlReplayInput): Promise<DdlReplayResult> {
-  const source = readFileSync(REPLAY_SCRIPT, 'utf8');
+  const source = readFileSync(PYTHON_HELPERS.ddlReplay, 'utf8');
   const result = await runManagePy(input.config, ['shell', '-c', source], {
     env: {
       ...input.env,
       MIGRATION_GUARD_ALIAS: input.alias,
       MIGRATION_GUARD_APPLIED: JSON.stringify(input.applied),
       MIGRATION_GUARD_PENDING: JSON.stringify(input.pending),
+      ...(input.beforeTargets ? { MIGRATION_GUARD_REPLAY: 'before-targets' } : {}),
     },
+    ...(input.tree ? { projectRoot: input.tree.projectRoot, managePy: input.tree.managePy } : {}),
     pinned: { alias: input.alias, database: input.scratch },
     cancelSignal: input.cancelSignal,
     timeoutMs: input.timeoutMs,

@@ -1,11 +1,11 @@
 // Asks the project's own manage.py (through migration-guard's helper script) what its settings say and
 // where Django's own connection lands: one Python run each.
-import { execa } from 'execa';
 import type { ResolvedConfig } from '../config/load-config.js';
 import type { ConnectionIdentity } from '../db/connection-identity.js';
 import { UserError } from '../errors.js';
 import { DJANGO_HELPER, HELPER_EXIT, djangoEnv } from './django-env.js';
 import type { DjangoSettings } from './django-settings.js';
+import { runPython } from './project-python.js';
 
 const RESULT_MARKER = 'MIGRATION_GUARD_RESULT ';
 
@@ -20,21 +20,10 @@ export async function identifyDjangoConnection(config: ResolvedConfig, alias: st
 }
 
 async function runDjangoHelper(config: ResolvedConfig, mode: 'discover' | 'identify', alias: string, env: NodeJS.ProcessEnv): Promise<Record<string, unknown>> {
-  let result;
-  try {
-    result = await execa(config.python.path, [DJANGO_HELPER, config.managePy, mode, alias], {
-      cwd: config.projectRoot,
-      env: djangoEnv(config, {}, env),
-      extendEnv: false,
-      reject: false,
-      stdin: 'ignore',
-      timeout: 120_000,
-    });
-  } catch (error) {
-    throw pythonMissing(config, (error as Error).message, error);
-  }
-  if ((result as { code?: string }).code === 'ENOENT') throw pythonMissing(config, `${config.python.path} does not exist`);
-  const answer = parseHelperResult(String(result.stdout ?? ''));
+  const result = await runPython(config.python.path, [DJANGO_HELPER, config.managePy, mode, alias], { cwd: config.projectRoot, env: djangoEnv(config, {}, env), timeoutMs: 120_000 });
+  if (result.spawnError === 'ENOENT') throw pythonMissing(config, `${config.python.path} does not exist`);
+  if (result.spawnError) throw pythonMissing(config, result.stderr);
+  const answer = parseHelperResult(result.stdout);
   if (answer && 'error' in answer) {
     const { type, message, module } = answer.error as { type: string; message: string; module: string | null };
     const what = mode === 'discover' ? `The Django settings${module ? ` module "${module}"` : ''} could not be loaded` : `Django could not connect to DATABASES["${alias}"]`;
@@ -43,11 +32,11 @@ async function runDjangoHelper(config: ResolvedConfig, mode: 'discover' | 'ident
     });
   }
   if (!answer || result.exitCode !== 0) {
-    const lastLine = String(result.stderr ?? '').trim().split('\n').pop() || `exit code ${result.exitCode}`;
+    const lastLine = result.stderr.trim().split('\n').pop() || `exit code ${result.exitCode}`;
     if (result.exitCode === HELPER_EXIT.notAManagePy) {
       throw new UserError(`${config.managePy} does not run Django's command line (execute_from_command_line), so its settings cannot be read.`, { fix: 'Set "managePy" in migration-guard.config.json to the project\'s real manage.py.' });
     }
-    if (/No module named '?django'?/.test(String(result.stderr))) throw pythonMissing(config, `${config.python.path} cannot import Django`);
+    if (/No module named '?django'?/.test(result.stderr)) throw pythonMissing(config, `${config.python.path} cannot import Django`);
     throw new UserError(`Could not read the Django settings through ${config.managePy}: ${lastLine}`, { fix: `Check that this works: ${config.python.path} ${config.managePy} check` });
   }
   return answer;

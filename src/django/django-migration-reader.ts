@@ -2,16 +2,15 @@
 // the static parser cannot: one Python run for the app, cached by the files' content, interpreter
 // and settings. The files may come from git (the staged tree, a pushed commit): they are written to
 // a temporary package that MIGRATION_MODULES points the app at, the rest of the project unchanged.
-import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { readJsonFile, rememberJsonFile } from '../fs/json-file.js';
 import type { MigrationDependency, MigrationKey, MigrationOperation, ParsedMigration } from './migration-types.js';
+import { PYTHON_HELPERS } from './django-env.js';
+import { runPython } from './project-python.js';
 
-const SCRIPT = fileURLToPath(new URL('../../src/django/python/read_migrations.py', import.meta.url));
 const CACHE_VERSION = 1;
 
 export interface DjangoReadOptions {
@@ -74,7 +73,7 @@ async function runHelper(options: DjangoReadOptions): Promise<{ migrations: Help
     await mkdir(packageDir);
     await writeFile(path.join(packageDir, '__init__.py'), '');
     for (const file of options.files) await writeFile(path.join(packageDir, `${file.name}.py`), file.source);
-    const { code, stdout, stderr } = await run(options.python, [SCRIPT, '--project', options.projectDir, '--app', options.app, '--package', packageDir], options.env);
+    const { exitCode: code, stdout, stderr } = await runPython(options.python, [PYTHON_HELPERS.readMigrations, '--project', options.projectDir, '--app', options.app, '--package', packageDir], { env: options.env });
     const parsed = parseHelperOutput(stdout);
     if (code === 0 && parsed?.migrations) return { migrations: parsed.migrations };
     if (parsed?.error) {
@@ -100,16 +99,4 @@ function parseHelperOutput(stdout: string): HelperOutput | null {
   } catch {
     return null;
   }
-}
-
-function run(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
-    child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
-    child.on('error', (error) => resolve({ code: -1, stdout: '', stderr: error.message }));
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') }));
-  });
 }

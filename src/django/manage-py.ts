@@ -1,10 +1,12 @@
 // Runs the project's manage.py with the project's Python, against the database its settings name or
 // pinned to another one (a scratch database), never by hoping that rewritten variables reach the settings.
-import { execa, type Options, type Result } from 'execa';
+// The process itself is started by project-python.ts.
+import type { Options, Result } from 'execa';
 import { UserError } from '../errors.js';
 import type { ResolvedConfig } from '../config/load-config.js';
 import type { ConnectionSettings } from '../db/connection-settings.js';
 import { DJANGO_HELPER, djangoEnv } from './django-env.js';
+import { probePython, startPython } from './project-python.js';
 
 export { HELPER_EXIT } from './django-env.js';
 
@@ -54,9 +56,7 @@ export async function runManagePy(config: ResolvedConfig, args: string[], option
   try {
     const managePy = options.managePy ?? config.managePy;
     const argv = options.pinned ? [DJANGO_HELPER, managePy, 'pinned', options.pinned.alias, ...args] : [managePy, ...args];
-    const child = execa(config.python.path, argv, execaOptions);
-    if (child.pid !== undefined) options.onSpawn?.(child.pid);
-    return await child;
+    return await startPython(config.python.path, argv, execaOptions, options.onSpawn);
   } catch (error) {
     throw new UserError(`Could not start Python (${config.python.path}, chosen from ${config.python.source}): ${(error as Error).message}`, {
       fix: 'Create the virtualenv (python3 -m venv .venv && .venv/bin/pip install -r requirements.txt) or set "python" in the config.',
@@ -82,14 +82,9 @@ function pinnedDatabase(database: ConnectionSettings): Record<string, unknown> {
 
 /** Django's version under the project's Python, or an explanation of why Python/Django cannot run. */
 export async function probeDjango(config: ResolvedConfig): Promise<{ ok: true; version: string } | { ok: false; problem: string }> {
-  try {
-    const result = await execa(config.python.path, ['-c', 'import django; print(django.get_version())'], { reject: false, env: djangoEnv(config), extendEnv: false, timeout: 30_000 });
-    if (result.exitCode === 0) return { ok: true, version: result.stdout.trim() };
-    if ((result as { code?: string }).code === 'ENOENT') return { ok: false, problem: `${config.python.path} does not exist` };
-    const lastLine = result.stderr.trim().split('\n').pop() || result.shortMessage;
-    return { ok: false, problem: `${config.python.path} cannot import Django (${lastLine})` };
-  } catch (error) {
-    const code = (error as { code?: string }).code;
-    return { ok: false, problem: code === 'ENOENT' ? `${config.python.path} does not exist` : `${config.python.path} failed: ${(error as Error).message}` };
-  }
+  const probe = await probePython(config.python.path, djangoEnv(config));
+  if (probe.ok) return { ok: true, version: probe.djangoVersion };
+  if (probe.reason === 'absent') return { ok: false, problem: `${config.python.path} does not exist` };
+  if (probe.reason === 'no-django') return { ok: false, problem: `${config.python.path} cannot import Django (${probe.detail})` };
+  return { ok: false, problem: `${config.python.path} failed: ${probe.detail}` };
 }

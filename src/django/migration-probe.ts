@@ -1,6 +1,9 @@
 // Asks Django itself, in one boot, where migrations stand: the full plan (as `showmigrations --plan`),
 // what `migrate` would run, conflicts, and the SQL of each pending migration (as `sqlmigrate`).
+// The Python is src/django/python/migration_probe.py, run through `manage.py shell -c`.
+import { readFileSync } from 'node:fs';
 import type { ResolvedConfig } from '../config/load-config.js';
+import { PYTHON_HELPERS } from './django-env.js';
 import { runManagePy } from './manage-py.js';
 import { redactSecrets } from '../ui/redact-secrets.js';
 
@@ -47,57 +50,10 @@ export class ProbeError extends Error {
 
 const MARKER = 'MIGRATION_GUARD_PROBE:';
 
-// Run through `manage.py shell -c`, so the project's own settings, apps and database are used.
-const PROBE_SOURCE = `
-import io as _mg_io, json as _mg_json
-from django.core.management import call_command as _mg_call
-import os as _mg_os
-from django.db import DEFAULT_DB_ALIAS, connections as _mg_connections
-_mg_alias = _mg_os.environ.get('MIGRATION_GUARD_ALIAS', DEFAULT_DB_ALIAS)
-from django.db.migrations.executor import MigrationExecutor as _mg_Executor
-
-def _mg_probe(want_sql):
-    connection = _mg_connections[_mg_alias]
-    executor = _mg_Executor(connection)
-    loader = executor.loader
-    graph = loader.graph
-    out = {'conflicts': {app: sorted(names) for app, names in loader.detect_conflicts().items()}, 'inconsistentHistory': None}
-    try:
-        loader.check_consistent_history(connection)
-    except Exception as error:
-        out['inconsistentHistory'] = str(error)
-    applied = loader.applied_migrations
-    targets = graph.leaf_nodes()
-    nodes, seen = [], set()
-    for target in targets:
-        for key in graph.forwards_plan(target):
-            if key in seen:
-                continue
-            seen.add(key)
-            migration = graph.nodes[key]
-            nodes.append({'app': key[0], 'name': key[1], 'applied': key in applied, 'replaces': [list(item) for item in (migration.replaces or [])]})
-    out['plan'] = nodes
-    plan = [] if out['conflicts'] else executor.migration_plan(targets)
-    out['pending'] = [{'app': m.app_label, 'name': m.name, 'backwards': bool(backwards), 'operations': [op.describe() for op in m.operations]} for m, backwards in plan]
-    out['applied'] = [list(key) for key in sorted(applied)]
-    out['sql'] = {}
-    if want_sql:
-        for m, backwards in plan:
-            buffer = _mg_io.StringIO()
-            try:
-                _mg_call('sqlmigrate', m.app_label, m.name, database=_mg_alias, stdout=buffer, no_color=True)
-                out['sql']['%s.%s' % (m.app_label, m.name)] = {'sql': buffer.getvalue()}
-            except Exception as error:
-                out['sql']['%s.%s' % (m.app_label, m.name)] = {'error': '%s: %s' % (type(error).__name__, error)}
-    print(${JSON.stringify(MARKER)} + _mg_json.dumps(out))
-
-_mg_probe(WANT_SQL)
-`;
-
 /** Runs the probe (one Django boot); with `sql`, also collects sqlmigrate output for each pending migration. */
 export async function probeMigrations(config: ResolvedConfig, options: { sql: boolean; env?: NodeJS.ProcessEnv; secrets?: string[]; alias?: string }): Promise<MigrationProbe> {
-  const source = PROBE_SOURCE.replace('WANT_SQL', options.sql ? 'True' : 'False');
-  const result = await runManagePy(config, ['shell', '-c', source], { env: { ...options.env, MIGRATION_GUARD_ALIAS: options.alias ?? 'default' } });
+  const source = readFileSync(PYTHON_HELPERS.migrationProbe, 'utf8');
+  const result = await runManagePy(config, ['shell', '-c', source], { env: { ...options.env, MIGRATION_GUARD_ALIAS: options.alias ?? 'default', MIGRATION_GUARD_PROBE_SQL: options.sql ? '1' : '0' } });
   const output = redactSecrets(String(result.all ?? ''), options.secrets ?? []);
   const line = output.split('\n').reverse().find((text) => text.startsWith(MARKER));
   if (result.exitCode !== 0 || !line) {

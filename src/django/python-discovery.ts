@@ -6,6 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { pythonCandidates, resolveExecutable, type PythonChoice } from './python-interpreter.js';
+import { probePython } from './project-python.js';
 
 export interface PythonAttempt extends PythonChoice {
   /** 'absent', 'cannot start', 'no Django', or 'Django 3.2.25'. */
@@ -29,7 +30,7 @@ export interface Discovery {
 }
 
 /** Tries every candidate in order until one imports Django. */
-export function discoverDjangoPython(options: DiscoveryOptions): Discovery {
+export async function discoverDjangoPython(options: DiscoveryOptions): Promise<Discovery> {
   const tried: PythonAttempt[] = [...(options.known ?? [])];
   const seen = new Set(tried.map((attempt) => attempt.path));
   const candidates = [...pythonCandidates(options), ...toolEnvironments(options), { path: 'python3', source: 'python3 on PATH' }];
@@ -41,13 +42,13 @@ export function discoverDjangoPython(options: DiscoveryOptions): Discovery {
       tried.push({ ...candidate, outcome: 'absent' });
       continue;
     }
-    const probe = probePython(command);
+    const probe = await probePython(command);
     if (probe.ok) {
       const attempt = { ...candidate, outcome: `Django ${probe.djangoVersion}`, executable: probe.executable };
       tried.push(attempt);
       return { found: attempt, tried };
     }
-    tried.push({ ...candidate, outcome: probe.problem.includes('cannot be started') ? 'cannot start' : 'no Django' });
+    tried.push({ ...candidate, outcome: probe.reason === 'no-django' ? 'no Django' : 'cannot start' });
   }
   return { found: null, tried };
 }
@@ -88,19 +89,4 @@ function readText(file: string): string | null {
   } catch {
     return null;
   }
-}
-
-export type PythonProbe = { ok: true; executable: string; djangoVersion: string } | { ok: false; problem: string };
-
-/** Asks the interpreter for its own path (a virtualenv's python, not the base one) and Django's version. */
-export function probePython(python: string): PythonProbe {
-  const command = resolveExecutable(python);
-  const result = spawnSync(command, ['-c', 'import sys\nprint(sys.executable)\nimport django\nprint(django.get_version())'], { encoding: 'utf8', timeout: 30_000 });
-  if (result.error) return { ok: false, problem: `${python} cannot be started (${(result.error as NodeJS.ErrnoException).code ?? result.error.message})` };
-  const [executable = '', version = ''] = result.stdout.trim().split('\n');
-  if (result.status !== 0) {
-    const lastLine = result.stderr.trim().split('\n').pop() ?? '';
-    return { ok: false, problem: `${executable || command} cannot import Django (${lastLine})` };
-  }
-  return { ok: true, executable: executable || command, djangoVersion: version };
 }

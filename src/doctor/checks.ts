@@ -43,7 +43,7 @@ export async function runDoctorChecks(config: ResolvedConfig, env: NodeJS.Proces
   });
 
   const django = await probeDjango(config);
-  outcomes.push(django.ok ? { name: 'python and django', state: 'ok', detail: `${config.python.path} (${config.python.source}), Django ${django.version}` } : pythonOutcome(config, env, django.problem));
+  outcomes.push(django.ok ? { name: 'python and django', state: 'ok', detail: `${config.python.path} (${config.python.source}), Django ${django.version}` } : await pythonOutcome(config, env, django.problem));
   let settings: DjangoSettings | null = null;
   if (django.ok) {
     try {
@@ -135,8 +135,8 @@ function describeOrigins(connection: ConnectionSettings): string {
 }
 
 // The chosen interpreter has no Django: what else was tried (as the hooks try it), and the fix.
-function pythonOutcome(config: ResolvedConfig, env: NodeJS.ProcessEnv, problem: string): CheckOutcome {
-  const discovery = discoverDjangoPython({
+async function pythonOutcome(config: ResolvedConfig, env: NodeJS.ProcessEnv, problem: string): Promise<CheckOutcome> {
+  const discovery = await discoverDjangoPython({
     recorded: readLocalState(config.repoRoot).python,
     repoRoot: config.repoRoot,
     projectRoot: config.projectRoot,

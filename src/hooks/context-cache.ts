@@ -27,7 +27,8 @@ interface CacheFile {
   context: CachedContext;
 }
 
-const VERSION = 2;
+// Raised when the configuration gains a key (3: hooks.lockSafetyWarnings and lockSafetyTimeoutSeconds), so a remembered one lacking it is not used.
+const VERSION = 3;
 // Variables loadConfig reads: python choice, settings module, role.
 const ENV_INPUTS = ['MIGRATION_GUARD_PYTHON', 'VIRTUAL_ENV', 'UV_PROJECT_ENVIRONMENT', 'DJANGO_SETTINGS_MODULE', 'MIGRATION_GUARD_ROLE'];
 

@@ -9,7 +9,7 @@ import type { HookContext } from './hook-context.js';
 export function djangoMigrationReader(context: HookContext): DjangoMigrationReader {
   const { config } = context;
   return async (app, files) => {
-    // Loaded only when a file needs Python: the reader brings execa, which the hooks otherwise skip.
+    // Loaded only when a file needs Python: nothing of it is needed otherwise.
     const [{ readMigrationsWithDjango }, { unreachableDatabaseEnv }, { djangoEnv }] = await Promise.all([
       import('../django/django-migration-reader.js'),
       import('./django-verdict-runner.js'),

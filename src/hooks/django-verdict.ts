@@ -56,19 +56,13 @@ export async function djangoVerdictFor(context: HookContext, source: TreeSource)
     if (cached) return { verdict: cached, cached: true, djangoMs: 0, python: chosen };
   }
 
-  const tree = source.kind === 'index' ? await stagedTreeId(repository) : (await git(repository.root, ['rev-parse', `${source.rev}^{tree}`])).trim();
-  const snapshot = await checkoutTreeSnapshot(repository, tree);
-  try {
-    for (const file of extraFiles) {
-      await mkdir(path.dirname(path.join(snapshot.dir, file.path)), { recursive: true });
-      await copyFile(path.join(repository.root, file.path), path.join(snapshot.dir, file.path));
-    }
+  return withTreeSnapshot(context, source, extraFiles, async (snapshotDir) => {
     const { runDjangoVerdict } = await import('./django-verdict-runner.js');
-    let run = await runDjangoVerdict({ config, python, snapshotDir: snapshot.dir, repoRoot: repository.root, appLabels });
+    let run = await runDjangoVerdict({ config, python, snapshotDir, repoRoot: repository.root, appLabels });
     const noDjango = run.verdict.kind === 'could-not-run' && (run.verdict.cause === 'no-python' || run.verdict.cause === 'no-django');
     if (noDjango && !EXPLICIT_PYTHON_SOURCES.includes(config.python.source)) {
       const { discoverDjangoPython, describeAttempts } = await import('../django/python-discovery.js');
-      const discovery = discoverDjangoPython({
+      const discovery = await discoverDjangoPython({
         recorded: readLocalState(config.repoRoot).python,
         repoRoot: config.repoRoot,
         projectRoot: config.projectRoot,
@@ -79,7 +73,7 @@ export async function djangoVerdictFor(context: HookContext, source: TreeSource)
       if (discovery.found) {
         python = resolveExecutable(discovery.found.executable ?? discovery.found.path);
         chosen = { path: python, source: discovery.found.source, tried: chosen.tried };
-        run = await runDjangoVerdict({ config, python, snapshotDir: snapshot.dir, repoRoot: repository.root, appLabels });
+        run = await runDjangoVerdict({ config, python, snapshotDir, repoRoot: repository.root, appLabels });
       }
     }
     if (run.django && isCacheableVerdict(run.verdict)) {
@@ -87,6 +81,23 @@ export async function djangoVerdictFor(context: HookContext, source: TreeSource)
       if (recorded) await writeCachedVerdict(state, verdictKey(keyInputs(recorded)), run.verdict);
     }
     return { verdict: run.verdict, cached: false, djangoMs: run.durationMs, python: chosen };
+  });
+}
+
+/**
+ * Runs `work` on a checkout of the tree (the staged state or a commit) outside the working tree, with the
+ * untracked files the settings need (hooks.snapshotFiles) copied in; the snapshot is given back afterwards.
+ */
+export async function withTreeSnapshot<T>(context: HookContext, source: TreeSource, extraFiles: ReadonlyArray<{ path: string }> | null, work: (snapshotDir: string) => Promise<T>): Promise<T> {
+  const { repository } = context;
+  const tree = source.kind === 'index' ? await stagedTreeId(repository) : (await git(repository.root, ['rev-parse', `${source.rev}^{tree}`])).trim();
+  const snapshot = await checkoutTreeSnapshot(repository, tree);
+  try {
+    for (const file of extraFiles ?? (await extraFileDigests(context))) {
+      await mkdir(path.dirname(path.join(snapshot.dir, file.path)), { recursive: true });
+      await copyFile(path.join(repository.root, file.path), path.join(snapshot.dir, file.path));
+    }
+    return await work(snapshot.dir);
   } finally {
     await snapshot.release();
   }
@@ -105,7 +116,7 @@ function lacksSettings(context: HookContext, entries: ReadonlyArray<{ path: stri
 }
 
 // Untracked files the settings need (hooks.snapshotFiles, e.g. ".env"), with a digest for the key.
-async function extraFileDigests(context: HookContext): Promise<Array<{ path: string; digest: string }>> {
+export async function extraFileDigests(context: HookContext): Promise<Array<{ path: string; digest: string }>> {
   const result: Array<{ path: string; digest: string }> = [];
   for (const file of context.config.raw.hooks.snapshotFiles) {
     const relative = path.relative(context.repository.root, path.resolve(context.config.repoRoot, file)).split(path.sep).join('/');

@@ -12,6 +12,7 @@ import { openRepository } from '../git/repository.js';
 import { listStagedChanges } from '../git/file-changes.js';
 import { printProblems } from './report.js';
 import { verdictSummary } from './verdict-summary.js';
+import { commitSummaryOfMigrationSql } from './migration-sql-summary.js';
 
 /** Runs the staged checks; 0 lets the commit through, 1 blocks it. */
 export async function runPreCommit(options: { cwd: string; configPath?: string }, hookName: string): Promise<number> {
@@ -23,13 +24,14 @@ export async function runPreCommit(options: { cwd: string; configPath?: string }
     cached && knowsAppsOf(cached, staged.map((change) => change.path))
       ? cached
       : await (await import('./hook-context.js')).loadHookContext(options.cwd, options.configPath);
-  const analysis = await analyzeStaged(context, { mysqlWarnings: false, staged });
+  const analysis = await analyzeStaged(context, { mysqlWarnings: false, staged, migrationSql: { alias: 'default' } });
   if (analysis.nothingToCheck) return 0;
   const problems = [...analysis.problems];
   if (context.config.raw.linear && blocking(problems).length === 0) problems.push(...(await keepMaxMigrationFiles(context, analysis)));
   printProblems(problems, { action: hookName === 'pre-merge-commit' ? 'merge' : 'commit', bypass: 'git commit --no-verify   (HUSKY=0 skips every hook in a shell)' });
   if (blocking(problems).length) return 1;
-  process.stderr.write(`${errorStyle.dim(`migration-guard: ${verdictSummary(analysis.verdict, analysis.checkedWithoutDjango)}.`)}\n`);
+  const sql = analysis.migrationSql ? commitSummaryOfMigrationSql(analysis.migrationSql) : '';
+  process.stderr.write(`${errorStyle.dim(`migration-guard: ${verdictSummary(analysis.verdict, analysis.checkedWithoutDjango)}${sql}.`)}\n`);
   return 0;
 }
 

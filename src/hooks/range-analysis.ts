@@ -12,7 +12,8 @@ import { findPublishedMigrationChanges, modifiedOrDeletedMigrations } from '../c
 import { mergeConflictProblems, migrationGraphProblems, migrationIds } from '../checks/migration-graph-problems.js';
 import { djangoVerdictProblems } from '../checks/django-verdict.js';
 import { mysqlMigrationWarnings } from '../checks/mysql-warnings.js';
-import type { Problem } from '../checks/problem.js';
+import { blocking, type Problem } from '../checks/problem.js';
+import type { MigrationSqlOutcome } from './migration-sql.js';
 import { djangoVerdictFor, verdictEnvironment, type VerdictResult } from './django-verdict.js';
 import { listMigrationEntries, parseMigrationEntries } from './migrations-in-tree.js';
 import type { HookContext } from './hook-context.js';
@@ -31,12 +32,15 @@ export interface RangeOptions {
   mergeTarget: string | null;
   /** Short label for the tip in messages ("feature → origin/feature"). */
   label: string;
+  /** Run the range's new migrations on a scratch database of this alias's server (`check --range`). */
+  migrationSql?: { alias: string };
 }
 
 export interface RangeAnalysis {
   problems: Problem[];
   nothingToCheck?: string;
   verdict?: VerdictResult;
+  migrationSql?: MigrationSqlOutcome;
 }
 
 /** Checks the commits reachable from the tip and not excluded. */
@@ -92,7 +96,18 @@ export async function analyzeRange(context: HookContext, options: RangeOptions):
     const newMigrations = tipMigrations.migrations.filter((migration) => added.has(migration.file));
     problems.push(...mysqlMigrationWarnings(newMigrations, { pathOf: (migration) => migration.file, block: config.raw.hooks.mysqlWarningsBlock }));
   }
-  return { problems, verdict };
+  let migrationSql: MigrationSqlOutcome | undefined;
+  const touched = new Set(changes.filter((change) => change.status === 'A' || change.status === 'M').map((change) => change.path));
+  const rangeMigrations = tipMigrations.migrations.filter((migration) => touched.has(migration.file));
+  if (options.migrationSql && rangeMigrations.length) {
+    if (blocking(problems).length) migrationSql = { checked: false, reason: 'blocking problems first' };
+    else {
+      const { migrationSqlFor } = await import('./migration-sql.js');
+      migrationSql = await migrationSqlFor(context, { source: tipSource, verdict, migrations: rangeMigrations, alias: options.migrationSql.alias });
+      if (migrationSql.checked) problems.push(...migrationSql.warnings);
+    }
+  }
+  return { problems, verdict, migrationSql };
 }
 
 // Apps where the tip and the target each have migrations the other lacks: parse just those, on

@@ -12,7 +12,7 @@ import { findPublishedMigrationChanges, modifiedOrDeletedMigrations } from '../c
 import { migrationGraphProblems } from '../checks/migration-graph-problems.js';
 import { djangoVerdictProblems } from '../checks/django-verdict.js';
 import { mysqlMigrationWarnings } from '../checks/mysql-warnings.js';
-import type { Problem } from '../checks/problem.js';
+import { blocking, type Problem } from '../checks/problem.js';
 import type { ParsedMigration } from '../django/migration-types.js';
 import { djangoVerdictFor, verdictEnvironment, type VerdictResult } from './django-verdict.js';
 import { loadTreeMigrations, type TreeMigrations } from './migrations-in-tree.js';
@@ -20,6 +20,7 @@ import type { HookContext } from './hook-context.js';
 import { djangoMigrationReader } from './django-migration-fallback.js';
 import { withFormerApps } from './former-apps.js';
 import { publishedChangeFindings } from './published-changes.js';
+import type { MigrationSqlOutcome } from './migration-sql.js';
 
 export interface StagedAnalysis {
   problems: Problem[];
@@ -33,12 +34,16 @@ export interface StagedAnalysis {
   changedMigrationApps: AppPaths[];
   /** The checks made without Django, for the summary line. */
   checkedWithoutDjango: string;
+  /** The staged migrations' SQL on the developer's server (when asked for and migrations are staged). */
+  migrationSql?: MigrationSqlOutcome;
 }
 
 export interface StagedAnalysisOptions {
   mysqlWarnings: boolean;
   /** The staged changes, when the caller listed them already. */
   staged?: FileChange[];
+  /** Run the staged migrations on a scratch database of this alias's server (lock safety, NOT NULL columns). */
+  migrationSql?: { alias: string };
 }
 
 const CHECKED_WITHOUT_DJANGO = 'untracked migrations, edits to published migrations, conflicting leaves and duplicate numbers';
@@ -96,7 +101,19 @@ export async function analyzeStaged(context: HookContext, options: StagedAnalysi
       problems.push(...mysqlMigrationWarnings(newMigrations, { pathOf: (migration) => migration.file, block: config.raw.hooks.mysqlWarningsBlock }));
     }
   }
-  return { problems, verdict, newMigrations, stagedGraph: graph?.graph ?? null, changedMigrationApps, checkedWithoutDjango: CHECKED_WITHOUT_DJANGO };
+  let migrationSql: MigrationSqlOutcome | undefined;
+  const touched = new Set(staged.filter((change) => change.status === 'A' || change.status === 'M').map((change) => change.path));
+  const stagedMigrations = graph ? graph.loaded.migrations.filter((migration) => touched.has(migration.file)) : [];
+  if (options.migrationSql && stagedMigrations.length) {
+    // A blocked commit is not worth a replay: the warnings are for what goes through.
+    if (blocking(problems).length) migrationSql = { checked: false, reason: 'blocking problems first' };
+    else {
+      const { migrationSqlFor } = await import('./migration-sql.js');
+      migrationSql = await migrationSqlFor(context, { source: { kind: 'index' }, verdict, migrations: stagedMigrations, alias: options.migrationSql.alias });
+      if (migrationSql.checked) problems.push(...migrationSql.warnings);
+    }
+  }
+  return { problems, verdict, newMigrations, stagedGraph: graph?.graph ?? null, changedMigrationApps, checkedWithoutDjango: CHECKED_WITHOUT_DJANGO, migrationSql };
 }
 
 // Staged edits/deletions of migrations that a remote-tracking branch has, in the apps guarded in the

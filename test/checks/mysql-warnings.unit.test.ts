@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { parseMigrationSource } from '../../src/django/migration-parser.js';
-import { mysqlMigrationWarnings } from '../../src/checks/mysql-warnings.js';
+import { mysqlMigrationWarnings, notNullWithoutDefaultWarnings } from '../../src/checks/mysql-warnings.js';
+import type { ClassifiedMigration, ClassifiedStatement } from '../../src/checks/ddl-classification.js';
 
 const migration = (name: string, operations: string) =>
   parseMigrationSource('shop', name, `shop/migrations/${name}.py`, `from django.db import migrations, models\n\n\nclass Migration(migrations.Migration):\n    dependencies = [('shop', '0001_initial')]\n    operations = [\n${operations}\n    ]\n`);
@@ -34,30 +35,45 @@ describe('mysqlMigrationWarnings', () => {
     expect(created).toEqual([]);
   });
 
-  test('table rewrites: AlterField, and a NOT NULL column without a default on an existing table', () => {
-    const problems = warn(
-      migration('0005_alter', "        migrations.AlterField(model_name='item', name='code', field=models.CharField(max_length=64)),"),
-      migration('0006_notnull', "        migrations.AddField(model_name='item', name='stock', field=models.IntegerField(), preserve_default=False),"),
-      migration('0007_fine', "        migrations.AddField(model_name='item', name='size', field=models.IntegerField(null=True)),"),
-      migration('0008_m2m', "        migrations.AddField(model_name='item', name='tags', field=models.ManyToManyField(to='shop.tag')),"),
-    );
-    expect(problems.map((p) => `${p.code} ${p.files[0]}`)).toEqual(['mysql-table-rewrite shop/migrations/0005_alter.py', 'mysql-table-rewrite shop/migrations/0006_notnull.py']);
-    expect(problems[1]!.title).toContain('adds a NOT NULL column without a default to an existing table');
-    expect(problems[1]!.fix).toContain('null=True');
-  });
-
-  test("no NOT NULL warning where Django's SQL carries a default: blank=True text fields, auto_now; still for blank=True integers", () => {
-    const problems = warn(
-      migration('0010_blank_char', "        migrations.AddField(model_name='item', name='note', field=models.CharField(blank=True, max_length=20)),"),
-      migration('0011_blank_text', "        migrations.AddField(model_name='item', name='body', field=models.TextField(blank=True)),"),
-      migration('0012_auto_now', "        migrations.AddField(model_name='item', name='seen', field=models.DateTimeField(auto_now_add=True)),"),
-      migration('0013_blank_int', "        migrations.AddField(model_name='item', name='rank', field=models.IntegerField(blank=True)),"),
-    );
-    expect(problems.map((p) => p.files[0])).toEqual(['shop/migrations/0013_blank_int.py']);
-  });
-
   test('block: true turns the warnings into blocking problems', () => {
-    const [problem] = mysqlMigrationWarnings([migration('0009_alter', "        migrations.AlterField(model_name='item', name='code', field=models.CharField(max_length=9)),")], { pathOf: (m) => m.file, block: true });
+    const [problem] = mysqlMigrationWarnings([migration('0009_two', "        migrations.AddField(model_name='item', name='a', field=models.IntegerField(null=True)),\n        migrations.RemoveField(model_name='item', name='b'),")], { pathOf: (m) => m.file, block: true });
     expect(problem!.severity).toBe('block');
+  });
+});
+
+// Statements as the replay records them (Django's SQL for MariaDB 10.11, as ddl_replay.py captures it).
+const statement = (sql: string, kind: ClassifiedStatement['kind'] = 'instant'): ClassifiedStatement => ({ sql, table: /(?:TABLE|ON) `(\w+)`/.exec(sql)?.[1] ?? null, kind, refusals: [], ms: 0 });
+const replayed = (name: string, ...statements: ClassifiedStatement[]): ClassifiedMigration => ({ app: 'shop', name, statements });
+const notNull = (...migrations: ClassifiedMigration[]) => notNullWithoutDefaultWarnings(migrations, { pathOf: (id) => `${id.replace('.', '/migrations/')}.py`, block: false });
+
+describe('notNullWithoutDefaultWarnings (from the SQL)', () => {
+  test('ADD COLUMN … NOT NULL without DEFAULT on an existing table warns, naming the column, the table and the SQL', () => {
+    const [problem, ...rest] = notNull(replayed('0006_stock', statement('ALTER TABLE `shop_item` ADD COLUMN `stock` integer NOT NULL')));
+    expect(rest).toEqual([]);
+    expect(problem).toMatchObject({ code: 'mysql-not-null-without-default', severity: 'warn', files: ['shop/migrations/0006_stock.py'], title: 'shop.0006_stock adds the NOT NULL column `stock` to `shop_item` without a DEFAULT' });
+    expect(problem!.details).toEqual(["Django's SQL: ALTER TABLE `shop_item` ADD COLUMN `stock` integer NOT NULL"]);
+    expect(problem!.fix).toContain('null=True');
+  });
+
+  test("what Django writes for blank text fields, defaults, NULL columns and foreign keys with a constraint clause: no warning unless NOT NULL lacks a DEFAULT", () => {
+    const problems = notNull(
+      replayed('0010_blank_char', statement("ALTER TABLE `shop_item` ADD COLUMN `note` varchar(20) DEFAULT '' NOT NULL"), statement('ALTER TABLE `shop_item` ALTER COLUMN `note` DROP DEFAULT')),
+      replayed('0011_blank_text', statement("ALTER TABLE `shop_item` ADD COLUMN `body` longtext DEFAULT '' NOT NULL")),
+      replayed('0012_nullable', statement('ALTER TABLE `shop_item` ADD COLUMN `size` integer NULL')),
+      replayed('0013_decimal', statement('ALTER TABLE `shop_item` ADD COLUMN `price` numeric(10, 2) DEFAULT 0 NOT NULL')),
+      replayed('0014_fk', statement('ALTER TABLE `shop_item` ADD COLUMN `owner_id` integer NOT NULL , ADD CONSTRAINT `shop_item_owner_id_fk` FOREIGN KEY (`owner_id`) REFERENCES `auth_user`(`id`)', 'copy')),
+      replayed('0015_comment', statement("ALTER TABLE `shop_item` ADD COLUMN `code` varchar(5) NOT NULL COMMENT 'no DEFAULT here'")),
+    );
+    expect(problems.map((problem) => problem.title)).toEqual([
+      'shop.0014_fk adds the NOT NULL column `owner_id` to `shop_item` without a DEFAULT',
+      'shop.0015_comment adds the NOT NULL column `code` to `shop_item` without a DEFAULT',
+    ]);
+  });
+
+  test('a table created by the same migrations has no rows to fill: no warning', () => {
+    expect(notNull(
+      replayed('0020_box', statement('CREATE TABLE `shop_box` (`id` integer AUTO_INCREMENT NOT NULL PRIMARY KEY)', 'create-table')),
+      replayed('0021_box_size', statement('ALTER TABLE `shop_box` ADD COLUMN `size` integer NOT NULL')),
+    )).toEqual([]);
   });
 });

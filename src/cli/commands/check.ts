@@ -13,6 +13,15 @@ import { verdictSummary } from '../../hooks/verdict-summary.js';
 import type { VerdictResult } from '../../hooks/django-verdict.js';
 import { resolveCommit } from '../../git/repository.js';
 import { style } from '../../ui/style.js';
+import { DEFAULT_ALIAS } from '../../db/database-target.js';
+import { describeMigrationSql } from '../../hooks/migration-sql-summary.js';
+import type { MigrationSqlOutcome } from '../../hooks/migration-sql.js';
+
+// The lock-safety part of --json: checked where and when, or why not (the warnings are among the problems).
+function lockSafetyJson(outcome: MigrationSqlOutcome): Record<string, unknown> {
+  if (!outcome.checked) return { checked: false, reason: outcome.reason };
+  return { checked: true, server: outcome.server, ms: outcome.ms, ...(outcome.remembered ? { remembered: true } : {}), ...(outcome.failed ? { failed: outcome.failed } : {}) };
+}
 
 interface CheckOptions {
   staged?: boolean;
@@ -48,9 +57,11 @@ export function register(program: Command): void {
       let problems: Problem[];
       let verdict: VerdictResult | undefined;
       let nothingToCheck: string | undefined;
+      let migrationSql: MigrationSqlOutcome | undefined;
+      const alias = typeof globals.database === 'string' ? globals.database : DEFAULT_ALIAS;
       if (options.staged) {
         mode = 'staged';
-        ({ problems, verdict, nothingToCheck } = await analyzeStaged(context, { mysqlWarnings: true }));
+        ({ problems, verdict, nothingToCheck, migrationSql } = await analyzeStaged(context, { mysqlWarnings: true, migrationSql: { alias } }));
       } else if (options.range) {
         mode = `range ${options.range}`;
         const match = /^(.+?)\.\.(?!\.)(.+)$/.exec(options.range);
@@ -59,12 +70,13 @@ export function register(program: Command): void {
         const baseCommit = await resolveCommit(context.repository, base);
         const tipCommit = await resolveCommit(context.repository, tip);
         if (!baseCommit || !tipCommit) throw new UserError(`"${!baseCommit ? base : tip}" does not name a commit.`, { fix: 'git fetch   (in CI, fetch enough history: actions/checkout with fetch-depth: 0)' });
-        ({ problems, verdict, nothingToCheck } = await analyzeRange(context, {
+        ({ problems, verdict, nothingToCheck, migrationSql } = await analyzeRange(context, {
           tip: tipCommit,
           exclude: [`^${baseCommit}`],
           shipped: { kind: 'rev', rev: baseCommit },
           mergeTarget: baseCommit,
           label: tip,
+          migrationSql: { alias },
         }));
       } else {
         const rev = options.tree ?? 'HEAD';
@@ -82,6 +94,7 @@ export function register(program: Command): void {
           mode,
           ...(nothingToCheck ? { nothingToCheck } : {}),
           ...(verdict ? { django: { verdict: verdict.verdict, cached: verdict.cached, djangoMs: verdict.djangoMs } } : {}),
+          ...(migrationSql ? { lockSafety: lockSafetyJson(migrationSql) } : {}),
           problems,
         };
         process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
@@ -89,6 +102,7 @@ export function register(program: Command): void {
       }
       const lines = renderProblems(problems, { action: 'check' });
       if (lines.length) process.stdout.write(`${lines.join('\n')}\n`);
+      if (migrationSql) process.stdout.write(`migration-guard check: ${describeMigrationSql(migrationSql)}.\n`);
       if (blockers.length === 0) {
         const how = nothingToCheck ? `nothing to check: ${nothingToCheck}` : verdictSummary(verdict, 'untracked and published migrations, conflicting leaves, duplicate numbers and dependencies');
         process.stdout.write(`${style.green('migration-guard check:')} ${how}.\n`);

@@ -12,7 +12,7 @@ import { installHookFile } from '../../hooks/installation/hook-files.js';
 import { ensurePrepareScript, findPackageDir, missingDependencies, readPackageJson, writePackageJson } from '../../hooks/installation/package-json.js';
 import { ensureIgnored, ensureNodeModulesIgnored } from '../../hooks/installation/gitignore.js';
 import { hooksPath, runHusky } from '../../hooks/installation/husky.js';
-import { probePython } from '../../django/python-discovery.js';
+import { probePython } from '../../django/project-python.js';
 import { updateInstallRecord } from '../../hooks/installation/install-record.js';
 import { UserError } from '../../errors.js';
 import { style } from '../../ui/style.js';
@@ -65,7 +65,7 @@ export function register(program: Command): void {
       if (outcomes.every(([, outcome]) => outcome === 'already-present')) say(`${huskyRel}/: hooks already installed.`);
 
       // A relative --python is relative to where the command runs: the -C directory when given.
-      const probe = probePython(options.python ? path.resolve(context.cwd, options.python) : config.python.path);
+      const probe = await probePython(options.python ? path.resolve(context.cwd, options.python) : config.python.path);
       let pythonRecorded = false;
       if (probe.ok) {
         writeLocalState(config.repoRoot, { ...readLocalState(config.repoRoot), python: probe.executable });

@@ -2,7 +2,7 @@
 import type { ResolvedConfig } from '../../config/load-config.js';
 import type { Connection } from '../../db/connect.js';
 import { readAppliedMigrations } from '../../db/django-migrations.js';
-import { runManagePy } from '../../django/manage-py.js';
+import { runMakemigrationsCheck } from '../../django/makemigrations-check.js';
 import { redactSecrets } from '../../ui/redact-secrets.js';
 import type { PlanNode } from '../../django/migration-probe.js';
 import { buildProjectGraph, loadProjectMigrations } from '../../django/project-migrations.js';
@@ -27,15 +27,22 @@ export interface ModelCheck {
   output: string;
 }
 
-/** `manage.py makemigrations --check --dry-run --noinput`: a model change without a committed migration fails it. */
+/** `manage.py makemigrations --check --dry-run --noinput` (the reading the hooks use too): a model change without a committed migration fails it. */
 export async function checkModelsHaveMigrations(config: ResolvedConfig, options: { env?: NodeJS.ProcessEnv; secrets?: string[] } = {}): Promise<ModelCheck> {
-  const result = await runManagePy(config, ['makemigrations', '--check', '--dry-run', '--noinput'], { env: options.env });
-  const output = redactSecrets(String(result.all ?? '').trim(), options.secrets ?? []);
-  const exitCode = result.exitCode;
-  // An uncaught exception (settings, imports) also exits 1: a traceback means the tool failed, not the check.
-  if (exitCode === 0) return { status: 'ok', exitCode, output };
-  if ((exitCode === 1 || exitCode === 3) && !output.includes('Traceback (most recent call last)')) return { status: 'changes', exitCode, output };
-  return { status: 'error', exitCode, output };
+  const run = await runMakemigrationsCheck({ config, python: config.python.path, treeDir: config.repoRoot, repoRoot: config.repoRoot, appLabels: [], env: options.env });
+  const output = redactSecrets(run.output.trim(), options.secrets ?? []);
+  const exitCode = run.verdict.kind === 'could-not-run' && run.verdict.cause === 'no-python' ? undefined : run.exitCode;
+  switch (run.verdict.kind) {
+    case 'in-sync':
+      return { status: 'ok', exitCode, output };
+    case 'out-of-sync':
+    case 'needs-default':
+    case 'conflicts':
+      return { status: 'changes', exitCode, output };
+    default:
+      // Python or the settings failed, or the project's code raised: the tool failed, not the check.
+      return { status: 'error', exitCode, output: output || (run.verdict.kind === 'could-not-run' ? run.verdict.reason : '') };
+  }
 }
 
 /** The guarded apps' migration files (read without Python, migration-graph.ts) still pending against django_migrations. */

@@ -8,6 +8,9 @@
 #    LOCK=NONE, then ALGORITHM=INPLACE; the first the server accepts is applied for real, so the next statement
 #    sees the right schema; when the server refuses all three (errors 1845/1846) it runs as Django wrote it,
 #    i.e. as a table copy. The server's refusal messages are kept, word for word.
+# With MIGRATION_GUARD_REPLAY=before-targets (check and pre-commit), the pending migrations are the targets
+# instead: step 1 migrates to everything they need except themselves (and what depends on them), step 2 applies
+# them, whatever the developer's own database has applied.
 # Prints one line: MIGRATION_GUARD_DDL <json>.
 import json as _mg_json
 import os as _mg_os
@@ -58,9 +61,26 @@ def _mg_ddl_replay():
         migration = graph.nodes.get(key)
         return bool(migration is not None and migration.replaces and all(tuple(item) in applied for item in migration.replaces))
 
-    targets = graph.leaf_nodes()
-    full_plan = executor.migration_plan(targets, clean_start=True)
-    replay = [(migration, False) for migration, _backwards in full_plan if is_applied((migration.app_label, migration.name))]
+    before_targets = _mg_os.environ.get('MIGRATION_GUARD_REPLAY') == 'before-targets'
+    if before_targets:
+        missing = ['%s.%s' % key for key in pending if key not in graph.nodes]
+        if missing:
+            out['error'] = {'phase': 'replay', 'message': 'not in the migration graph: %s' % ', '.join(missing)}
+            print('MIGRATION_GUARD_DDL ' + _mg_json.dumps(out))
+            return
+        targets = list(pending)
+        full_plan = executor.migration_plan(targets, clean_start=True)
+        # What the targets need, minus themselves and whatever depends on them (the plan lists parents first).
+        later = set(pending)
+        for migration, _backwards in full_plan:
+            key = (migration.app_label, migration.name)
+            if any(parent.key in later for parent in graph.node_map[key].parents):
+                later.add(key)
+        replay = [(migration, False) for migration, _backwards in full_plan if (migration.app_label, migration.name) not in later]
+    else:
+        targets = graph.leaf_nodes()
+        full_plan = executor.migration_plan(targets, clean_start=True)
+        replay = [(migration, False) for migration, _backwards in full_plan if is_applied((migration.app_label, migration.name))]
     try:
         if replay:
             executor.migrate(targets, plan=replay)
@@ -124,10 +144,11 @@ def _mg_ddl_replay():
 
     executor = MigrationExecutor(connection, progress)
     try:
-        plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
+        final_targets = list(pending) if before_targets else executor.loader.graph.leaf_nodes()
+        plan = executor.migration_plan(final_targets)
         out['planned'] = ['%s.%s' % (migration.app_label, migration.name) for migration, _backwards in plan]
         out['expected'] = ['%s.%s' % key for key in pending]
-        executor.migrate(executor.loader.graph.leaf_nodes(), plan=plan)
+        executor.migrate(final_targets, plan=plan)
     except Exception as error:  # noqa: BLE001 - reported with the migration it happened in
         record = current['record']
         out['error'] = {'phase': 'pending', 'migration': '%s.%s' % (record['app'], record['name']) if record else None, 'message': '%s: %s' % (type(error).__name__, error)}
