@@ -33,6 +33,8 @@ export interface MigrationProbe {
   inconsistentHistory: string | null;
   /** "app.name" → the SQL sqlmigrate prints, or why it could not. Only when asked for. */
   sql: Record<string, { sql?: string; error?: string }>;
+  /** django.get_version() of the project's Django (a key of the lock-safety schema cache). */
+  django?: string;
 }
 
 /** Django could not boot or could not build its migration graph. */
@@ -61,7 +63,8 @@ def _mg_probe(want_sql):
     executor = _mg_Executor(connection)
     loader = executor.loader
     graph = loader.graph
-    out = {'conflicts': {app: sorted(names) for app, names in loader.detect_conflicts().items()}, 'inconsistentHistory': None}
+    import django as _mg_django
+    out = {'conflicts': {app: sorted(names) for app, names in loader.detect_conflicts().items()}, 'inconsistentHistory': None, 'django': _mg_django.get_version()}
     try:
         loader.check_consistent_history(connection)
     except Exception as error:
