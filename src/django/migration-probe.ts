@@ -1,7 +1,7 @@
 // Asks Django itself, in one boot, where migrations stand: the full plan (as `showmigrations --plan`),
 // what `migrate` would run, conflicts, and the SQL of each pending migration (as `sqlmigrate`).
 import type { ResolvedConfig } from '../config/load-config.js';
-import { runManagePy } from './manage-py.js';
+import { runManagePy, type ManagePyOptions } from './manage-py.js';
 import { redactSecrets } from '../ui/redact-secrets.js';
 
 export interface PlanNode {
@@ -99,9 +99,13 @@ _mg_probe(WANT_SQL)
 `;
 
 /** Runs the probe (one Django boot); with `sql`, also collects sqlmigrate output for each pending migration. */
-export async function probeMigrations(config: ResolvedConfig, options: { sql: boolean; env?: NodeJS.ProcessEnv; secrets?: string[]; alias?: string }): Promise<MigrationProbe> {
+export async function probeMigrations(
+  config: ResolvedConfig,
+  options: { sql: boolean; env?: NodeJS.ProcessEnv; secrets?: string[]; alias?: string; pinned?: ManagePyOptions['pinned'] },
+): Promise<MigrationProbe> {
   const source = PROBE_SOURCE.replace('WANT_SQL', options.sql ? 'True' : 'False');
-  const result = await runManagePy(config, ['shell', '-c', source], { env: { ...options.env, MIGRATION_GUARD_ALIAS: options.alias ?? 'default' } });
+  // `pinned`: the database named, whatever the settings of the code probed say (deploy probes a fetched commit).
+  const result = await runManagePy(config, ['shell', '-c', source], { env: { ...options.env, MIGRATION_GUARD_ALIAS: options.alias ?? 'default' }, pinned: options.pinned });
   const output = redactSecrets(String(result.all ?? ''), options.secrets ?? []);
   const line = output.split('\n').reverse().find((text) => text.startsWith(MARKER));
   if (result.exitCode !== 0 || !line) {
