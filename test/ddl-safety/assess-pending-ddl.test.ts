@@ -109,3 +109,43 @@ describe('deploy --plan: the applied migrations\' schema, cached', () => {
     expect(left).toEqual([]);
   });
 });
+
+describe('assessPendingDdl with the cached schema and a data migration', () => {
+  it('replays from zero when a pending migration needs rows an applied data migration inserted (the cache holds none)', async () => {
+    const s = await scenario('ddl-cache-rows');
+    await s.push('A data migration that reads the seeded category', {
+      'catalog/migrations/0005_needs_general.py': `from django.db import migrations, models
+
+
+def needs_general(apps, schema_editor):
+    apps.get_model('catalog', 'Category').objects.get(name='General')  # seeded by 0003
+
+
+class Migration(migrations.Migration):
+
+    dependencies = [
+        ('catalog', '0004_tags_and_sku'),
+    ]
+
+    operations = [
+        migrations.AddField(model_name='product', name='weight_grams', field=models.IntegerField(null=True)),
+        migrations.RunPython(needs_general, migrations.RunPython.noop),
+    ]
+`,
+    });
+    await s.serverGit('pull', '-q', '--ff-only');
+    const env = { ...process.env, ...s.env };
+    const config = await loadConfig({ cwd: s.server, env });
+    const probe = await probeMigrations(config, { sql: false, env, alias: 'default' });
+    const assess = () => assessPendingDdl({ config, env, settings: s.db.settings, alias: 'default', probe, secrets: [s.db.settings.password] });
+
+    const first = await assess();
+    expect(first.cache.status).toBe('built');
+    expect(first.replay.error).toBeNull();
+    const second = await assess();
+    expect(second.cache).toMatchObject({ status: 'bypassed', reason: expect.stringContaining('catalog.0005_needs_general failed on the cached schema (DoesNotExist') });
+    expect(second.replay.error).toBeNull();
+    expect(second.replay.migrations.map((migration) => migration.statements.map((statement) => statement.kind))).toEqual(first.replay.migrations.map((migration) => migration.statements.map((statement) => statement.kind)));
+    expect(describeLockSafety(second)[0]).toMatch(/since catalog\.0005_needs_general failed on the cached schema .*holds no rows/);
+  });
+});
