@@ -26,7 +26,8 @@ export interface ScratchServerFacts {
 }
 
 export interface AppliedSchemaKeyInputs {
-  repoRoot: string;
+  /** The Django project's directory: files are keyed by their path from it (the same in a snapshot of the tree). */
+  projectRoot: string;
   migrationFiles: readonly (readonly MigrationFile[])[];
   djangoVersion: string;
   settingsModule: string | null;
@@ -66,7 +67,7 @@ export async function appliedSchemaCacheKey(inputs: AppliedSchemaKeyInputs): Pro
   const files = inputs.migrationFiles.flat().map((entry) => entry.file).sort();
   const contents = await Promise.all(files.map((file) => readFile(file)));
   files.forEach((file, i) => {
-    hash.update(`\0${path.relative(inputs.repoRoot, file)}\0`);
+    hash.update(`\0${path.relative(inputs.projectRoot, file)}\0`);
     hash.update(contents[i]!);
   });
   return hash.digest('hex');

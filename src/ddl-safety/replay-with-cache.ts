@@ -34,7 +34,7 @@ export async function replayWithCache(input: CachedReplayInput): Promise<{ repla
 
   const server = await withConnection(input.scratch, readScratchServerFacts);
   const key = await appliedSchemaCacheKey({
-    repoRoot: config.repoRoot,
+    projectRoot: config.projectRoot,
     migrationFiles: await statProjectMigrationFiles(config),
     djangoVersion: input.djangoVersion,
     settingsModule: config.settingsModule,

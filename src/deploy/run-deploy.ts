@@ -248,8 +248,9 @@ async function runLocked(run: LockedRun): Promise<number> {
       try {
         assessment = await assessIncomingCode({ config, env, settings, alias: input.alias, secrets: run.secrets, allowBlocking: Boolean(options.allowBlocking), commit: incoming, onScratchCreated: (name) => step.note({ scratchDatabase: name }, true) });
       } catch (error) {
-        if (!(error instanceof ProbeError)) throw error;
         // Django could not run on the fetched code apart from the checkout: assessed after the pull instead.
+        // (On the checkout itself it would fail after the stop just the same: refused now.)
+        if (!(error instanceof ProbeError) || !incoming) throw error;
         const why = `${error.message}${error.output ? `: ${error.output.split('\n').slice(-1)[0]}` : ''}`;
         step.note({ commit: incoming, deferred: why });
         output.line('warn', `could not assess the fetched code before stopping the application (${why}); its lock safety is checked after the pull`);

@@ -75,6 +75,9 @@ describe('deploy: blocking table copies', () => {
     expect(plan.exitCode, planOutput).toBe(2);
     expect(planOutput).toMatch(/✖ Lock safety: 1 copies a table/);
     expect(planOutput).toMatch(/A deploy would refuse now: lock safety\./);
+    // The deploy assessed the fetched commit in a snapshot; the checkout, now at that commit, finds its cache entry.
+    expect(output).toMatch(/their schema is cached for the next run/);
+    expect(planOutput).toMatch(/the applied migrations' schema loaded from the cache/);
     console.log(`deploy --plan (20,000 rows, copy rate measured): ${planMs} ms`);
 
     const allowed = await s.deploy(['--no-pull', '--allow-blocking']);
