@@ -10,6 +10,7 @@ import type { ConnectionSettings } from '../../db/connection-settings.js';
 import { probeMigrations, type MigrationProbe } from '../../django/migration-probe.js';
 import { openRepository } from '../../git/repository.js';
 import { checkoutTreeSnapshot } from '../../git/tree-snapshot.js';
+import { git } from '../../git/run-git.js';
 import { checkLockSafety, type LockSafetyOutcome } from './lock-safety-step.js';
 
 export interface IncomingAssessment {
@@ -34,7 +35,9 @@ export interface AssessIncomingInput {
 export async function assessIncomingCode(input: AssessIncomingInput): Promise<IncomingAssessment> {
   if (!input.commit) return assessIn(input.config, input, false);
   const repository = await openRepository(input.config.repoRoot);
-  const snapshot = await checkoutTreeSnapshot(repository, input.commit);
+  // The snapshot directory is the hooks' too, and remembers a tree id: given one, a hook staging the same tree reuses it.
+  const tree = (await git(repository.root, ['rev-parse', '--verify', `${input.commit}^{tree}`])).trim();
+  const snapshot = await checkoutTreeSnapshot(repository, tree);
   try {
     return await assessIn(configInSnapshot(input.config, repository.root, snapshot.dir), input, true);
   } finally {
