@@ -1,7 +1,8 @@
 // What the pending migrations would do to the live tables' locks: a scratch database on the scratch server
 // (drift's: the live server unless "drift.scratchServer"), the migrations replayed and classified there by the
-// server itself, the live tables' sizes (read only), and a measured copy rate for the estimates. The scratch
-// database is always dropped (also on Ctrl-C).
+// server itself, the live tables' sizes (read only), and a measured copy rate for the estimates. The schema the
+// applied migrations build comes from the cache when it can (replay-with-cache.ts). The scratch database is
+// always dropped (also on Ctrl-C).
 import type { ResolvedConfig } from '../config/load-config.js';
 import type { ConnectionSettings } from '../db/connection-settings.js';
 import { withConnection } from '../db/connect.js';
@@ -9,7 +10,8 @@ import { createScratchDatabase, scratchDatabaseName } from '../drift/scratch-dat
 import { resolveScratchServer } from '../drift/scratch-server.js';
 import type { MigrationProbe } from '../django/migration-probe.js';
 import { assessStatements, blockingOverLimit, type BlockingDdlRefusal, type StatementAssessment } from '../checks/blocking-ddl.js';
-import { replayAndClassify, type DdlReplayResult } from './ddl-replay.js';
+import type { DdlReplayResult } from './ddl-replay.js';
+import { replayWithCache, type AppliedSchemaCacheUse } from './replay-with-cache.js';
 import { measureCopyRate } from './copy-rate.js';
 import type { CopyRate } from '../checks/ddl-classification.js';
 import { readTableSizes } from './table-sizes.js';
@@ -19,6 +21,8 @@ export const MEASURE_FROM_ROWS = 10_000;
 
 export interface LockSafetyReport {
   replay: DdlReplayResult;
+  /** Whether the applied set's schema was loaded from the cache, replayed and remembered, or not cached (why). */
+  cache: AppliedSchemaCacheUse;
   assessed: StatementAssessment[];
   /** Measured only when a blocking statement meets a table with rows. */
   rate: CopyRate | null;
@@ -63,8 +67,10 @@ export async function assessPendingDdl(input: AssessInput): Promise<LockSafetyRe
   const scratch = await createScratchDatabase(server.settings, name, defaults, server.label, { onSignal: 'abort' });
   input.onScratchCreated?.(name);
   try {
-    const replay = await replayAndClassify({
+    const { replay, cache } = await replayWithCache({
       config,
+      defaults,
+      djangoVersion: input.probe.django,
       env: input.env,
       alias: input.alias,
       scratch: scratch.settings,
@@ -82,6 +88,7 @@ export async function assessPendingDdl(input: AssessInput): Promise<LockSafetyRe
     const assessed = rate ? assessStatements(replay.migrations, sizes, rate) : unsized;
     return {
       replay,
+      cache,
       assessed,
       rate,
       overLimit: blockingOverLimit(assessed, config.raw.deploy.maxBlockingCopyRows),

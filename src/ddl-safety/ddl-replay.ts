@@ -22,6 +22,19 @@ export interface DdlReplayResult {
   /** What the scratch database would apply after the replay, and what the live database has pending. */
   planned?: string[];
   expected?: string[];
+  /** The applied set's schema was loaded by the caller (from the cache) instead of replayed. */
+  schemaLoaded?: boolean;
+  /** With `schema: 'capture'`: the scratch database after the replay, or why it cannot be remembered. */
+  appliedSchema?: CapturedSchema | { uncacheable: string };
+}
+
+/** The schema the applied migrations build, as the server shows it: no rows but django_migrations'. */
+export interface CapturedSchema {
+  tables: Array<{ table: string; sql: string }>;
+  /** django_migrations' rows [app, name], in id order. */
+  migrations: Array<[string, string]>;
+  /** Tables in which the applied data migrations left rows: not remembered (the cache holds no data). */
+  rowsNotKept: string[];
 }
 
 export interface DdlReplayInput {
@@ -40,6 +53,8 @@ export interface DdlReplayInput {
   secrets: string[];
   cancelSignal?: AbortSignal;
   timeoutMs: number;
+  /** 'loaded': the caller loaded the applied set's schema, skip the replay; 'capture': replay and return the schema. */
+  schema?: 'loaded' | 'capture';
 }
 
 /** One Django boot on the scratch database: replay, then classify every DDL statement of the pending migrations. */
@@ -52,6 +67,7 @@ export async function replayAndClassify(input: DdlReplayInput): Promise<DdlRepla
       MIGRATION_GUARD_APPLIED: JSON.stringify(input.applied),
       MIGRATION_GUARD_PENDING: JSON.stringify(input.pending),
       ...(input.beforeTargets ? { MIGRATION_GUARD_REPLAY: 'before-targets' } : {}),
+      ...(input.schema === 'loaded' ? { MIGRATION_GUARD_SCHEMA_LOADED: '1' } : input.schema === 'capture' ? { MIGRATION_GUARD_CAPTURE_SCHEMA: '1' } : {}),
     },
     ...(input.tree ? { projectRoot: input.tree.projectRoot, managePy: input.tree.managePy } : {}),
     pinned: { alias: input.alias, database: input.scratch },

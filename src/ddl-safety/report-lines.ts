@@ -8,7 +8,7 @@ const MAX_SQL = 160;
 
 /** One line per DDL statement, grouped under its migration; then how the estimates were made. */
 export function describeLockSafety(report: LockSafetyReport): string[] {
-  const lines: string[] = [];
+  const lines: string[] = [describeScratchSchema(report)];
   for (const migration of report.replay.migrations) {
     const items = report.assessed.filter((item) => item.migration === `${migration.app}.${migration.name}`);
     lines.push(`${migration.app}.${migration.name}:${items.length ? '' : ' no DDL'}`);
@@ -23,6 +23,23 @@ export function describeLockSafety(report: LockSafetyReport): string[] {
     );
   }
   return lines;
+}
+
+/** Where the scratch database's starting schema came from: the cache, or Django replaying the applied migrations. */
+export function describeScratchSchema(report: LockSafetyReport): string {
+  const { cache, replay } = report;
+  switch (cache.status) {
+    case 'loaded':
+      return `scratch database: the applied migrations' schema loaded from the cache (${cache.file}), Django applied the pending ones`;
+    case 'built': {
+      const why = cache.replaced ? ` (the cached entry was not used: ${cache.replaced}; replaced)` : '';
+      return `scratch database: Django replayed ${replay.replayed} applied migrations${why}; their schema is cached for the next run (${cache.file})`;
+    }
+    case 'bypassed':
+      return `scratch database: Django replayed ${replay.replayed} applied migrations, since ${cache.reason}; the cached schema (${cache.file}) holds no rows`;
+    default:
+      return `scratch database: Django replayed ${replay.replayed} applied migrations; not cached: ${cache.reason}`;
+  }
 }
 
 /** "instant: ALTER TABLE …", "COPIES `t` (2.1 M rows, 1.4 GB): writes blocked for roughly 4 min (estimate): … — the server: …". */

@@ -1,5 +1,6 @@
 // `migration-guard deploy`: the production update procedure as one command that cannot skip a step.
-// preflight → locks → (recover an interrupted deploy) → stop → pull → where migrations stand → backup →
+// preflight → locks → (recover an interrupted deploy) → fetch → lock safety of the fetched code (the application
+// still runs: a refusal stops here) → stop → fast-forward to the assessed commit → where migrations stand → backup →
 // sqlmigrate record → migrate → verify → on failure: restore + move the checkout back → start, whatever happened.
 import path from 'node:path';
 import type { ResolvedConfig } from '../config/load-config.js';
@@ -21,8 +22,9 @@ import { withLockPair } from '../locks/lock-pair.js';
 import { currentProcessIdentity, identityOf } from '../locks/process-identity.js';
 import { recoverInterruptedDeploy, type RecoveryOutcome } from './recovery/recover-interrupted.js';
 import { downCommands, runServiceCommand, upCommands, type ServiceCommand } from './service/service-commands.js';
-import { moveCheckoutBack, pullFastForward, headCommit, resolvePullSource, type PullResult } from './git/pull.js';
-import { probeMigrations, type MigrationProbe } from '../django/migration-probe.js';
+import { moveCheckoutBack, headCommit, resolvePullSource, type PullResult } from './git/pull.js';
+import { fastForwardTo, fetchIncoming, type IncomingCode } from './git/fetch-incoming.js';
+import { probeMigrations, ProbeError, type MigrationProbe } from '../django/migration-probe.js';
 import { verifyDeployment } from './django/verify-migrations.js';
 import { appliedMissingFromPlan } from '../checks/migration-status.js';
 import { migrationId } from '../django/migration-types.js';
@@ -33,7 +35,8 @@ import { checkMigrateArgs } from './preflight/migrate-args-check.js';
 import { prepareBackupDir } from './preflight/backup-dir-check.js';
 import { runRemainingPreflight } from './preflight/run-preflight.js';
 import { printDeployPlan } from './plan/print-plan.js';
-import { checkLockSafety, summarizeLockSafety } from './lock-safety/lock-safety-step.js';
+import { checkLockSafety, summarizeLockSafety, type LockSafetyOutcome } from './lock-safety/lock-safety-step.js';
+import { assessIncomingCode } from './lock-safety/assess-incoming.js';
 import { describeWatchdogEvent, withLockWatchdog } from './lock-safety/migrate-watchdog.js';
 
 export interface DeployOptions {
@@ -65,6 +68,9 @@ export interface DeployInput {
 /** Where the run stands, for the failure path and the summary. */
 interface RunState {
   wentDown: boolean;
+  fetched: IncomingCode | null;
+  /** The pending migrations ("app.name") whose lock safety was assessed before the service stop, on `fetched`. */
+  assessedPending: string[] | null;
   pulled: PullResult | null;
   probe: MigrationProbe | null;
   backup: BackupInfo | null;
@@ -165,6 +171,15 @@ async function runWithLocks(prepared: Prepared): Promise<number> {
   });
 }
 
+/** Django's plan as migrate would refuse it (or unapply something): stops the deploy with the reason. */
+function refuseUnmigratable(probe: MigrationProbe): void {
+  const conflicts = Object.entries(probe.conflicts);
+  if (conflicts.length) throw new Error(`conflicting migrations (more than one leaf) in ${conflicts.map(([app, names]) => `${app}: ${names.join(', ')}`).join('; ')}; merge them in development (makemigrations --merge) and deploy again`);
+  if (probe.inconsistentHistory) throw new Error(`inconsistent migration history: ${probe.inconsistentHistory}`);
+  const backwards = probe.pending.filter((item) => item.backwards);
+  if (backwards.length) throw new Error(`migrate would unapply ${backwards.map(migrationId).join(', ')}`);
+}
+
 function refuseOnFailures(checks: PreflightCheck[]): void {
   if (checks.every((check) => check.ok)) return;
   throw new UserError(`deploy refused:\n${describeFailures(checks)}`, { exitCode: ExitCode.cannotRun });
@@ -180,7 +195,7 @@ async function runLocked(run: LockedRun): Promise<number> {
   const { config, settings, options, env } = input;
   const deploy = config.raw.deploy;
   const runner = createStepRunner(journal, output);
-  const state: RunState = { wentDown: false, pulled: null, probe: null, backup: null, migrateStarted: false, failedStep: null, failure: null, outcome: 'deployed', exitCode: ExitCode.ok, notes: [] };
+  const state: RunState = { wentDown: false, fetched: null, assessedPending: null, pulled: null, probe: null, backup: null, migrateStarted: false, failedStep: null, failure: null, outcome: 'deployed', exitCode: ExitCode.ok, notes: [] };
   const { guard } = run;
   const checkpoint = () => guard.check();
   const identity = currentProcessIdentity();
@@ -210,6 +225,50 @@ async function runLocked(run: LockedRun): Promise<number> {
     });
     checkpoint();
 
+    if (run.pull) {
+      state.fetched = await runner.run('fetch', 'git fetch', async (step) => {
+        const source = await resolvePullSource(config.repoRoot, { remote: deploy.remote, branch: deploy.branch });
+        if (!source) throw new Error('HEAD is detached: there is no branch to pull');
+        const fetched = await fetchIncoming(config.repoRoot, source);
+        step.note({ remote: source.remote, branch: source.branch, ...fetched });
+        if (!fetched.fastForward) throw new Error(`${source.remote}/${source.branch} (${fetched.incoming.slice(0, 12)}) is not ahead of HEAD (${fetched.before.slice(0, 12)}): the histories diverged, git pull --ff-only would refuse. Nothing was changed`);
+        step.summary = fetched.commits ? `${source.remote}/${source.branch} is ${fetched.commits} commit${fetched.commits === 1 ? '' : 's'} ahead: ${fetched.incoming.slice(0, 12)}` : `already up to date at ${fetched.incoming.slice(0, 12)}`;
+        return fetched;
+      });
+      checkpoint();
+    }
+
+    // Before anything goes down: a refusal here leaves the application running its code, the checkout untouched.
+    const incoming = state.fetched && state.fetched.incoming !== state.fetched.before ? state.fetched.incoming : null;
+    await runner.run('lock-safety', `lock safety of ${incoming ? `the fetched ${incoming.slice(0, 12)}` : 'the checkout'} (the application still runs)`, async (step) => {
+      let assessment;
+      try {
+        assessment = await assessIncomingCode({ config, env, settings, alias: input.alias, secrets: run.secrets, allowBlocking: Boolean(options.allowBlocking), commit: incoming, onScratchCreated: (name) => step.note({ scratchDatabase: name }, true) });
+      } catch (error) {
+        // Django could not run on the fetched code apart from the checkout: assessed after the pull instead.
+        // (On the checkout itself it would fail after the stop just the same: refused now.)
+        if (!(error instanceof ProbeError) || !incoming) throw error;
+        const why = `${error.message}${error.output ? `: ${error.output.split('\n').slice(-1)[0]}` : ''}`;
+        step.note({ commit: incoming, deferred: why });
+        output.line('warn', `could not assess the fetched code before stopping the application (${why}); its lock safety is checked after the pull`);
+        step.summary = 'deferred until after the pull';
+        return;
+      }
+      const { probe, lockSafety } = assessment;
+      step.note({ commit: incoming ?? state.fetched?.before ?? null, pending: probe.pending.map(migrationId), ...(lockSafety?.journal ?? {}) });
+      refuseUnmigratable(probe);
+      if (!lockSafety) {
+        state.assessedPending = [];
+        step.summary = 'nothing pending';
+        return;
+      }
+      for (const line of lockSafety.lines) output.detail(line);
+      if (lockSafety.refusal) throw lockSafety.refusal;
+      state.assessedPending = probe.pending.map(migrationId);
+      step.summary = summarizeLockSafety(lockSafety);
+    });
+    checkpoint();
+
     const down = downCommands(deploy);
     if (down.length === 0) output.line('warn', 'no serviceStop/maintenanceOn configured: the application keeps running during the deploy, and writes made after the backup are lost if it has to be restored');
     for (const command of down) {
@@ -218,12 +277,11 @@ async function runLocked(run: LockedRun): Promise<number> {
       checkpoint();
     }
 
-    if (run.pull) {
-      state.pulled = await runner.run('pull', 'git pull --ff-only', async (step) => {
-        const source = await resolvePullSource(config.repoRoot, { remote: deploy.remote, branch: deploy.branch });
-        if (!source) throw new Error('HEAD is detached: there is no branch to pull');
-        step.note({ remote: source.remote, branch: source.branch, before: await headCommit(config.repoRoot) }, true);
-        const result = await pullFastForward(config.repoRoot, source);
+    if (state.fetched) {
+      const fetched = state.fetched;
+      state.pulled = await runner.run('pull', `git merge --ff-only ${fetched.incoming.slice(0, 12)} (the commit fetched and assessed)`, async (step) => {
+        step.note({ before: await headCommit(config.repoRoot), target: fetched.incoming }, true);
+        const result = await fastForwardTo(config.repoRoot, fetched.incoming);
         step.note({ before: result.before, after: result.after, commits: result.commits });
         step.summary = result.commits ? `${result.before.slice(0, 12)} → ${result.after.slice(0, 12)} (${result.commits} commit${result.commits === 1 ? '' : 's'})` : `already up to date at ${result.after.slice(0, 12)}`;
         return result;
@@ -240,20 +298,19 @@ async function runLocked(run: LockedRun): Promise<number> {
       step.note({ applied, pending: result.pending.map(migrationId), unknownApplied: appliedMissingOnDisk });
       for (const item of result.pending) output.detail(`[ ] ${migrationId(item)}${item.operations.length ? `  (${item.operations.slice(0, 3).join('; ')}${item.operations.length > 3 ? '; …' : ''})` : ''}`);
       if (appliedMissingOnDisk.length) output.line('warn', `the database has migrations the code does not: ${appliedMissingOnDisk.join(', ')} (deployed from another branch?)`);
-      const conflicts = Object.entries(result.conflicts);
-      if (conflicts.length) throw new Error(`conflicting migrations (more than one leaf) in ${conflicts.map(([app, names]) => `${app}: ${names.join(', ')}`).join('; ')}; merge them in development (makemigrations --merge) and deploy again`);
-      if (result.inconsistentHistory) throw new Error(`inconsistent migration history: ${result.inconsistentHistory}`);
-      const backwards = result.pending.filter((item) => item.backwards);
-      if (backwards.length) throw new Error(`migrate would unapply ${backwards.map(migrationId).join(', ')}`);
+      refuseUnmigratable(result);
       step.summary = `${applied} applied, ${result.pending.length} pending`;
       return result;
     });
     state.probe = probe;
     checkpoint();
 
-    if (probe.pending.length) {
-      await runner.run('lock-safety', 'lock safety', async (step) => {
-        const outcome = await checkLockSafety({ config, env, settings, alias: input.alias, probe, secrets: run.secrets, allowBlocking: Boolean(options.allowBlocking), onScratchCreated: (name) => step.note({ scratchDatabase: name }, true) });
+    const pendingNow = probe.pending.map(migrationId);
+    if (probe.pending.length && JSON.stringify(pendingNow) !== JSON.stringify(state.assessedPending)) {
+      // Assessed on other migrations, or not at all (Django could not run on the fetched code alone): check them now.
+      if (state.assessedPending) output.line('warn', `the pending migrations differ from those assessed before the stop (${state.assessedPending.join(', ') || 'none'}): assessing them again`);
+      await runner.run('lock-safety', 'lock safety (after the pull)', async (step) => {
+        const outcome: LockSafetyOutcome = await checkLockSafety({ config, env, settings, alias: input.alias, probe, secrets: run.secrets, allowBlocking: Boolean(options.allowBlocking), onScratchCreated: (name) => step.note({ scratchDatabase: name }, true) });
         step.note(outcome.journal);
         for (const line of outcome.lines) output.detail(line);
         if (outcome.refusal) throw outcome.refusal;
@@ -438,6 +495,7 @@ function printSummary(output: DeployOutput, state: RunState, journalFile: string
       if (state.outcome.startsWith('interrupted') || state.outcome.startsWith('aborted')) {
         output.line('failed', state.outcome.startsWith('interrupted') ? `Deploy INTERRUPTED (${state.failure}) after step "${state.failedStep}"` : `Deploy stopped at ${state.failedStep}: ${state.failure}`);
         output.detail('Nothing was migrated; the database is unchanged.');
+        if (!state.wentDown && !state.pulled) output.detail('The application was not stopped and the checkout did not move.');
       } else {
         output.line('warn', `Deploy finished with problems (${state.outcome}).`);
       }

@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import type { ResolvedConfig } from '../config/load-config.js';
 import { PYTHON_HELPERS } from './django-env.js';
-import { runManagePy } from './manage-py.js';
+import { runManagePy, type ManagePyOptions } from './manage-py.js';
 import { redactSecrets } from '../ui/redact-secrets.js';
 
 export interface PlanNode {
@@ -36,6 +36,8 @@ export interface MigrationProbe {
   inconsistentHistory: string | null;
   /** "app.name" → the SQL sqlmigrate prints, or why it could not. Only when asked for. */
   sql: Record<string, { sql?: string; error?: string }>;
+  /** django.get_version() of the project's Django (a key of the lock-safety schema cache). */
+  django?: string;
 }
 
 /** Django could not boot or could not build its migration graph. */
@@ -51,9 +53,13 @@ export class ProbeError extends Error {
 const MARKER = 'MIGRATION_GUARD_PROBE:';
 
 /** Runs the probe (one Django boot); with `sql`, also collects sqlmigrate output for each pending migration. */
-export async function probeMigrations(config: ResolvedConfig, options: { sql: boolean; env?: NodeJS.ProcessEnv; secrets?: string[]; alias?: string }): Promise<MigrationProbe> {
+export async function probeMigrations(
+  config: ResolvedConfig,
+  options: { sql: boolean; env?: NodeJS.ProcessEnv; secrets?: string[]; alias?: string; pinned?: ManagePyOptions['pinned'] },
+): Promise<MigrationProbe> {
   const source = readFileSync(PYTHON_HELPERS.migrationProbe, 'utf8');
-  const result = await runManagePy(config, ['shell', '-c', source], { env: { ...options.env, MIGRATION_GUARD_ALIAS: options.alias ?? 'default', MIGRATION_GUARD_PROBE_SQL: options.sql ? '1' : '0' } });
+  // `pinned`: the database named, whatever the settings of the code probed say (deploy probes a fetched commit).
+  const result = await runManagePy(config, ['shell', '-c', source], { env: { ...options.env, MIGRATION_GUARD_ALIAS: options.alias ?? 'default', MIGRATION_GUARD_PROBE_SQL: options.sql ? '1' : '0' }, pinned: options.pinned });
   const output = redactSecrets(String(result.all ?? ''), options.secrets ?? []);
   const line = output.split('\n').reverse().find((text) => text.startsWith(MARKER));
   if (result.exitCode !== 0 || !line) {

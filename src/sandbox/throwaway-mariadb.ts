@@ -33,7 +33,7 @@ export async function freePort(): Promise<number> {
 }
 
 /** Starts a fresh server; `stop()` ends it and removes its files. */
-export async function startThrowawayMariaDB(options: { baseDir?: string; adminPassword?: string } = {}): Promise<ThrowawayMariaDB> {
+export async function startThrowawayMariaDB(options: { baseDir?: string; adminPassword?: string; serverArgs?: string[] } = {}): Promise<ThrowawayMariaDB> {
   const baseDir = options.baseDir ?? (await mkdtemp(path.join(os.tmpdir(), 'mg-mariadb-')));
   const datadir = path.join(baseDir, 'data');
   const socket = path.join(baseDir, 'mysqld.sock');
@@ -73,6 +73,8 @@ export async function startThrowawayMariaDB(options: { baseDir?: string; adminPa
       '--max-allowed-packet=256M',
       `--pid-file=${path.join(baseDir, 'mysqld.pid')}`,
       `--log-error=${path.join(baseDir, 'error.log')}`,
+      // e.g. --performance-schema=ON, for a test of what a server configured so shows
+      ...(options.serverArgs ?? []),
     ],
     { stdio: 'ignore', detached: false, reject: false },
   );

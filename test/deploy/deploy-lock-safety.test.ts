@@ -55,9 +55,12 @@ describe('deploy: blocking table copies', () => {
     expect(output).toMatch(/catalog\.0005_price_cents_bigint copies `catalog_product` \(about [\d,]+ rows, more than "deploy.maxBlockingCopyRows" = 5,000\): ALTER TABLE `catalog_product` MODIFY `price_cents` bigint NOT NULL — the server: Cannot change column type/);
     expect(output).toMatch(/fix: Split catalog\.0005_price_cents_bigint .*SeparateDatabaseAndState.*--allow-blocking/);
     expect(output).toMatch(/COPIES `catalog_product` \(20 k rows, [\d.]+ MB\): writes blocked for roughly .* \(estimate\)/);
+    // Refused while the application still ran: the fetched commit was assessed apart from the checkout, so the
+    // service commands never ran and HEAD never moved.
     const journal = await readNewestJournal(s.backupDir);
-    expect(stepStatuses(journal.entries)).toMatchObject({ migrations: 'ok', 'lock-safety': 'failed', 'revert-code': 'ok', 'service-start': 'ok' });
-    expect(stepStatuses(journal.entries).backup).toBeUndefined();
+    expect(stepStatuses(journal.entries)).toEqual({ preflight: 'ok', fetch: 'ok', 'lock-safety': 'failed' });
+    expect(await s.serviceEvents()).toEqual([]);
+    expect(output).toContain('The application was not stopped and the checkout did not move.');
     const step = journal.entries.find((entry) => entry.step === 'lock-safety' && entry.status === 'failed');
     expect(step!.detail.overLimit).toEqual([{ migration: 'catalog.0005_price_cents_bigint', table: 'catalog_product', rows: expect.any(Number) }]);
     expect(step!.detail.copyRate.rowsPerSecond).toBeGreaterThan(0);
@@ -72,6 +75,9 @@ describe('deploy: blocking table copies', () => {
     expect(plan.exitCode, planOutput).toBe(2);
     expect(planOutput).toMatch(/✖ Lock safety: 1 copies a table/);
     expect(planOutput).toMatch(/A deploy would refuse now: lock safety\./);
+    // The deploy assessed the fetched commit in a snapshot; the checkout, now at that commit, finds its cache entry.
+    expect(output).toMatch(/their schema is cached for the next run/);
+    expect(planOutput).toMatch(/the applied migrations' schema loaded from the cache/);
     console.log(`deploy --plan (20,000 rows, copy rate measured): ${planMs} ms`);
 
     const allowed = await s.deploy(['--no-pull', '--allow-blocking']);
@@ -96,7 +102,7 @@ describe('deploy: lock safety that cannot be checked', () => {
 });
 
 describe('deploy: Ctrl-C during lock safety', () => {
-  it('stops the replay, drops the scratch database, starts the service and exits 130 with the database unchanged', async () => {
+  it('stops the replay, drops the scratch database and exits 130 with the database unchanged and the service never stopped', async () => {
     const s = await scenario('ddl-sigint');
     await s.push('Migrations of every lock kind', LOCK_KINDS);
     const before = await databaseFingerprint(s.db.settings);
@@ -109,7 +115,7 @@ describe('deploy: Ctrl-C during lock safety', () => {
     expect(result.exitCode, output).toBe(130);
     expect(output).toMatch(/Deploy INTERRUPTED/);
     expect(output).toMatch(/could not be classified on a scratch database: interrupted: the replay on the scratch database "\w+__drift_[0-9a-f]{8}" was stopped/);
-    expect(await s.serviceEvents()).toEqual(['stop', 'start']);
+    expect(await s.serviceEvents()).toEqual([]); // lock safety runs before the service stop now
     expect(await databaseFingerprint(s.db.settings)).toEqual(before);
     expect(await scratch()).toEqual([]);
   });
@@ -213,5 +219,59 @@ describe('deploy: metadata locks', () => {
     const journal = await readNewestJournal(s.backupDir);
     expect(stepStatuses(journal.entries)).toMatchObject({ migrate: 'ok', verify: 'ok' });
     expect(await columnType(s, 'catalog_product', 'weight_grams')).toBe('int(11)');
+  });
+});
+
+describe('deploy: fetched code that Django cannot run apart from the checkout', () => {
+  it('says so, and assesses lock safety after the pull instead (the settings import a file only the server has)', async () => {
+    const s = await scenario('assess-deferred');
+    // Server-local settings, ignored by git, as many Django servers keep them.
+    await s.push('Ignore server-local settings', { '.gitignore': `${await readFile(path.join(s.dev, '.gitignore'), 'utf8')}hcat/server_local.py\n` });
+    await s.serverGit('pull', '-q', '--ff-only');
+    await writeFile(path.join(s.server, 'hcat', 'server_local.py'), 'SERVER_NAME = "prod-1"\n');
+    const settings = await readFile(path.join(s.dev, 'hcat', 'settings.py'), 'utf8');
+    await s.push('Two migrations, settings that need the server-local file', { ...TWO_GOOD_MIGRATIONS, 'hcat/settings.py': `${settings}\nfrom .server_local import SERVER_NAME  # noqa: E402\n` });
+
+    const result = await s.deploy();
+    const output = result.stdout + result.stderr;
+    expect(result.exitCode, output).toBe(0);
+    expect(output).toMatch(/could not assess the fetched code before stopping the application \(Django could not list the migrations .*server_local.*\); its lock safety is checked after the pull/);
+    expect(output).toMatch(/instant \(metadata only\): ALTER TABLE `catalog_product` ADD COLUMN `weight_grams`/);
+    const journal = await readNewestJournal(s.backupDir);
+    const order = journal.entries.filter((entry) => entry.event === 'step' && entry.status === 'ok').map((entry) => entry.step);
+    expect(order).toEqual(['preflight', 'fetch', 'lock-safety', 'service-stop', 'pull', 'migrations', 'lock-safety', 'backup', 'sqlmigrate', 'migrate', 'verify', 'service-start']);
+    expect(await columnType(s, 'catalog_product', 'weight_grams')).toBe('int(11)');
+  });
+});
+
+describe('deploy: fetch, assess, then fast-forward to exactly that commit', () => {
+  it('deploys the commit it assessed, not one pushed while the service was stopping', async () => {
+    const s = await scenario('assessed-commit');
+    await s.push('Two migrations', TWO_GOOD_MIGRATIONS);
+    const assessed = await s.devGit('rev-parse', 'HEAD');
+    // Someone pushes again while the deploy stops the service (after its lock-safety assessment).
+    const push = `git -C "${s.dev}" commit -q --allow-empty -m later && git -C "${s.dev}" push -q origin main`;
+    const result = await s.deploy([], { ON_STOP: push });
+    const output = result.stdout + result.stderr;
+    expect(result.exitCode, output).toBe(0);
+    expect(output).toContain(`git merge --ff-only ${assessed.slice(0, 12)} (the commit fetched and assessed)`);
+    expect(await s.serverGit('rev-parse', 'HEAD')).toBe(assessed);
+    expect(await s.devGit('rev-parse', 'HEAD')).not.toBe(assessed);
+  });
+
+  it('refuses diverged histories at the fetch, before stopping anything', async () => {
+    const s = await scenario('diverged');
+    await s.push('Two migrations', TWO_GOOD_MIGRATIONS);
+    await writeFile(path.join(s.server, 'NOTES'), 'made on the server\n');
+    await s.serverGit('add', 'NOTES');
+    await s.serverGit('commit', '-q', '-m', 'a commit made on the server');
+    const head = await s.serverGit('rev-parse', 'HEAD');
+    const result = await s.deploy();
+    const output = result.stdout + result.stderr;
+    expect(result.exitCode, output).toBe(2);
+    expect(output).toMatch(/origin\/main \([0-9a-f]{12}\) is not ahead of HEAD \([0-9a-f]{12}\): the histories diverged/);
+    expect(output).toContain('The application was not stopped and the checkout did not move.');
+    expect(await s.serviceEvents()).toEqual([]);
+    expect(await s.serverGit('rev-parse', 'HEAD')).toBe(head);
   });
 });

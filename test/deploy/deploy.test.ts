@@ -34,7 +34,7 @@ describe('migration-guard deploy', () => {
     expect(result.exitCode, result.stdout + result.stderr).toBe(0);
     expect(result.stdout).toContain('Nothing is changed');
     expect(result.stdout).toMatch(/✔ untracked migrations: none/);
-    expect(result.stdout).toContain('git pull --ff-only origin main');
+    expect(result.stdout).toContain('git fetch origin main, then fast-forward main to the fetched commit');
     expect(result.stdout).toContain('echo stop >> "$SERVICE_LOG"');
     expect(result.stdout).toContain('A deploy would pass its preflight.');
     expect(await databaseFingerprint(s.db.settings)).toEqual(before);
@@ -89,10 +89,11 @@ describe('migration-guard deploy', () => {
     const steps = stepStatuses(journal.entries);
     expect(steps).toEqual({
       preflight: 'ok',
+      fetch: 'ok',
+      'lock-safety': 'ok',
       'service-stop': 'ok',
       pull: 'ok',
       migrations: 'ok',
-      'lock-safety': 'ok',
       backup: 'ok',
       sqlmigrate: 'ok',
       migrate: 'ok',
@@ -100,7 +101,8 @@ describe('migration-guard deploy', () => {
       'service-start': 'ok',
     });
     const order = journal.entries.filter((entry) => entry.event === 'step' && entry.status === 'ok').map((entry) => entry.step);
-    expect(order).toEqual(['preflight', 'service-stop', 'pull', 'migrations', 'lock-safety', 'backup', 'sqlmigrate', 'migrate', 'verify', 'service-start']);
+    // Lock safety is assessed on the fetched commit while the application runs; the same migrations are not assessed twice.
+    expect(order).toEqual(['preflight', 'fetch', 'lock-safety', 'service-stop', 'pull', 'migrations', 'backup', 'sqlmigrate', 'migrate', 'verify', 'service-start']);
     expect(journal.entries.at(-1)).toMatchObject({ event: 'deploy-finished', detail: { outcome: 'deployed', exitCode: 0 } });
     const journalText = await readFile(journal.file, 'utf8');
     expect(journalText).not.toContain(s.db.settings.password);

@@ -72,6 +72,7 @@ export async function checkLockSafety(input: LockSafetyInput): Promise<LockSafet
     refusal,
     journal: {
       scratchDatabase: report?.scratchDatabase ?? null,
+      schemaCache: report?.cache ?? null,
       statements: report?.assessed.map((item) => ({ migration: item.migration, kind: item.statement.kind, table: item.statement.table, rows: item.size?.rows ?? null, bytes: item.size?.bytes ?? null, estimateSeconds: item.estimateSeconds, reason: item.reason, sql: item.statement.sql })) ?? [],
       replayError: report?.replay.error ?? null,
       problem,
@@ -93,5 +94,5 @@ export function summarizeLockSafety(outcome: LockSafetyOutcome): string {
     counts.set(label, (counts.get(label) ?? 0) + 1);
   }
   const parts = [...counts].map(([label, count]) => `${count} ${label}`);
-  return `${parts.length ? parts.join(', ') : 'no DDL'}${outcome.blockers.length ? `; ${outcome.blockers.length} session(s) may block` : ''} (asked ${outcome.report.replay.server ?? 'the server'} on a scratch replay, ${(outcome.report.ms / 1000).toFixed(1)} s)`;
+  return `${parts.length ? parts.join(', ') : 'no DDL'}${outcome.blockers.length ? `; ${outcome.blockers.length} session(s) may block` : ''} (asked ${outcome.report.replay.server ?? 'the server'} on a scratch replay${outcome.report.cache.status === 'loaded' ? ' from the cached schema' : ''}, ${(outcome.report.ms / 1000).toFixed(1)} s)`;
 }

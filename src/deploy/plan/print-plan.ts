@@ -1,5 +1,6 @@
 // `deploy --plan`: every preflight check, the lock and recovery state, the pending migrations and the exact
-// steps a deploy would run. Reads only: no lock, no journal, no directory, no fetch, no backup.
+// steps a deploy would run. Reads only: no lock, no journal, no fetch, no backup; the one thing written is the
+// lock-safety schema cache (.migration-guard/cache/), which makes the next plan and the deploy faster.
 import path from 'node:path';
 import type { ResolvedConfig } from '../../config/load-config.js';
 import { ExitCode } from '../../exit-codes.js';
@@ -71,10 +72,11 @@ export async function printDeployPlan(input: PlanInput): Promise<number> {
   const up = upCommands(deploy);
   const steps = [
     `take the locks: ${deployLockPath(backupDir)} and GET_LOCK('${databaseLockName(settings.database)}')`,
+    input.pull ? `${checks.find((check) => check.name === 'pull')?.summary ?? 'git fetch'} (the checkout does not move yet)` : 'no fetch and no pull (--no-pull or "deploy.pull": false): the checkout is what is deployed',
+    `lock safety, while the application still runs: list the pending migrations of ${input.pull ? 'the fetched commit (in a snapshot outside the checkout)' : 'the checkout'}, replay them on a scratch database and ask the server how each ALTER runs; refuse a table copy over ${deploy.maxBlockingCopyRows.toLocaleString('en-US')} rows${input.options.allowBlocking ? ' (accepted: --allow-blocking)' : ''}; list sessions that could block. A refusal ends the deploy here: nothing stopped, nothing moved`,
     ...down.map((command) => `${command.step}: ${command.command}`),
-    input.pull ? `git pull --ff-only${checks.find((check) => check.name === 'pull')?.summary.replace(/^git pull --ff-only/, '') ?? ''}` : 'no pull (--no-pull or "deploy.pull": false)',
-    'list pending migrations (Django\'s migration plan) and collect their SQL (sqlmigrate)',
-    `lock safety: replay them on a scratch database and ask the server how each ALTER runs; refuse a table copy over ${deploy.maxBlockingCopyRows.toLocaleString('en-US')} rows${input.options.allowBlocking ? ' (accepted: --allow-blocking)' : ''}; list sessions that could block`,
+    ...(input.pull ? ['git merge --ff-only <the fetched commit>: exactly the code assessed'] : []),
+    'list pending migrations (Django\'s migration plan) and collect their SQL (sqlmigrate); assess lock safety again only if they differ from those assessed',
     `if any are pending: back up to ${path.join(backupDir, `${settings.database}-<timestamp>-<gitrev>.sql.gz`)} (verified, fsynced; keep ${deploy.keep}) and save their SQL beside it (.pending.sql)`,
     `python manage.py migrate --noinput${input.migrateArgs.length ? ` ${input.migrateArgs.join(' ')}` : ''} (a watchdog stops it after ${deploy.lockWaitSeconds} s waiting for a metadata lock${input.options.killBlockers ? '; --kill-blockers: kills the blockers instead' : ''})`,
     'verify: every migration applied; makemigrations --check --dry-run --noinput finds nothing',

@@ -40,7 +40,7 @@ export async function checkWorkingTree(config: ResolvedConfig, backupDir: string
   return checks;
 }
 
-/** Where `git pull --ff-only` will pull from; fails on a detached HEAD. */
+/** Where the deploy fetches from (and fast-forwards to); fails on a detached HEAD. */
 export async function checkPullSource(config: ResolvedConfig): Promise<{ check: PreflightCheck; source: PullSource | null }> {
   const deploy = config.raw.deploy;
   let source: PullSource | null;
@@ -52,7 +52,7 @@ export async function checkPullSource(config: ResolvedConfig): Promise<{ check: 
   if (!source) {
     return { check: { name: 'pull', ok: false, summary: 'HEAD is detached: there is no branch to pull', fix: 'git checkout <branch> on the server, or deploy what is checked out with --no-pull.' }, source: null };
   }
-  return { check: { name: 'pull', ok: true, summary: `git pull --ff-only ${source.remote} ${source.branch} (on ${source.localBranch})` }, source };
+  return { check: { name: 'pull', ok: true, summary: `git fetch ${source.remote} ${source.branch}, then fast-forward ${source.localBranch} to the fetched commit` }, source };
 }
 
 function list(items: string[]): string {

@@ -11,6 +11,12 @@
 # With MIGRATION_GUARD_REPLAY=before-targets (check and pre-commit), the pending migrations are the targets
 # instead: step 1 migrates to everything they need except themselves (and what depends on them), step 2 applies
 # them, whatever the developer's own database has applied.
+# With MIGRATION_GUARD_SCHEMA_LOADED=1 step 1 is skipped: the caller loaded the schema the applied set builds
+# (remembered from an earlier replay) and django_migrations must hold exactly the applied set, else nothing runs.
+# With MIGRATION_GUARD_CAPTURE_SCHEMA=1, after step 1 the scratch database's CREATE TABLE statements and
+# django_migrations rows are returned for the caller to remember (with the names of tables in which a data
+# migration left rows: those rows are not kept) -- unless the replay created views, triggers, routines or events,
+# which CREATE TABLE statements do not carry (then the reason is returned instead).
 # Prints one line: MIGRATION_GUARD_DDL <json>.
 import json as _mg_json
 import os as _mg_os
@@ -26,7 +32,9 @@ def _mg_ddl_replay():
     applied = set(tuple(item) for item in _mg_json.loads(_mg_os.environ['MIGRATION_GUARD_APPLIED']))
     pending = [tuple(item) for item in _mg_json.loads(_mg_os.environ['MIGRATION_GUARD_PENDING'])]
     connection = connections[alias]
-    out = {'replayed': 0, 'migrations': [], 'error': None, 'server': None}
+    schema_loaded = _mg_os.environ.get('MIGRATION_GUARD_SCHEMA_LOADED') == '1'
+    capture_schema = _mg_os.environ.get('MIGRATION_GUARD_CAPTURE_SCHEMA') == '1'
+    out = {'replayed': 0, 'migrations': [], 'error': None, 'server': None, 'schemaLoaded': schema_loaded}
     refused_codes = (1845, 1846)
     name = r'(`(?:[^`]|``)+`|\w+)'
     create_index = _mg_re.compile(r'^\s*CREATE\s+(UNIQUE\s+|FULLTEXT\s+|SPATIAL\s+)?INDEX\s+' + name + r'\s+ON\s+' + name + r'\s*(\(.*\))\s*$', _mg_re.I | _mg_re.S)
@@ -81,14 +89,26 @@ def _mg_ddl_replay():
         targets = graph.leaf_nodes()
         full_plan = executor.migration_plan(targets, clean_start=True)
         replay = [(migration, False) for migration, _backwards in full_plan if is_applied((migration.app_label, migration.name))]
-    try:
-        if replay:
-            executor.migrate(targets, plan=replay)
-        out['replayed'] = len(replay)
-    except Exception as error:  # noqa: BLE001 - reported: the replay itself failed
-        out['error'] = {'phase': 'replay', 'message': '%s: %s' % (type(error).__name__, error)}
-        print('MIGRATION_GUARD_DDL ' + _mg_json.dumps(out))
-        return
+    if schema_loaded and not before_targets:
+        # The loaded schema is believed only when its django_migrations is exactly the applied set.
+        # (Compared as the graph sees them, so that a squash counts as its replaced migrations do.)
+        recorded = set(key for key in graph.nodes if key in loader.applied_migrations)
+        wanted = set(key for key in graph.nodes if is_applied(key))
+        if recorded != wanted:
+            out['error'] = {'phase': 'replay', 'message': 'the loaded schema records %d migrations as applied, the live database %d: not the same set' % (len(recorded), len(wanted))}
+            print('MIGRATION_GUARD_DDL ' + _mg_json.dumps(out))
+            return
+    else:
+        try:
+            if replay:
+                executor.migrate(targets, plan=replay)
+            out['replayed'] = len(replay)
+        except Exception as error:  # noqa: BLE001 - reported: the replay itself failed
+            out['error'] = {'phase': 'replay', 'message': '%s: %s' % (type(error).__name__, error)}
+            print('MIGRATION_GUARD_DDL ' + _mg_json.dumps(out))
+            return
+        if capture_schema and not before_targets:
+            out['appliedSchema'] = _mg_capture_schema(connection)
 
     from django.db.backends.mysql.schema import DatabaseSchemaEditor
     original_execute = DatabaseSchemaEditor.execute
@@ -156,6 +176,37 @@ def _mg_ddl_replay():
         cursor.execute('SELECT VERSION()')
         out['server'] = cursor.fetchone()[0]
     print('MIGRATION_GUARD_DDL ' + _mg_json.dumps(out))
+
+
+def _mg_capture_schema(connection):
+    """The scratch database after the replay, as CREATE TABLE statements + django_migrations; or why it cannot be."""
+    def quote(name):
+        return '`%s`' % name.replace('`', '``')
+
+    with connection.cursor() as cursor:
+        cursor.execute('SELECT TABLE_NAME, TABLE_TYPE FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() ORDER BY TABLE_NAME')
+        tables = cursor.fetchall()
+        views = [name for name, kind in tables if kind != 'BASE TABLE']
+        if views:
+            return {'uncacheable': 'the applied migrations create views (%s)' % ', '.join(views[:3])}
+        for what, query in (('triggers', 'SELECT TRIGGER_NAME FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = DATABASE()'), ('routines', 'SELECT ROUTINE_NAME FROM information_schema.ROUTINES WHERE ROUTINE_SCHEMA = DATABASE()'), ('events', 'SELECT EVENT_NAME FROM information_schema.EVENTS WHERE EVENT_SCHEMA = DATABASE()')):
+            cursor.execute(query)
+            names = [row[0] for row in cursor.fetchall()]
+            if names:
+                return {'uncacheable': 'the applied migrations create %s (%s)' % (what, ', '.join(names[:3]))}
+        statements = []
+        with_rows = []
+        for name, _kind in tables:
+            if name != 'django_migrations':
+                # Rows a data migration inserted are not remembered (no data in the cache): named, for the report.
+                cursor.execute('SELECT 1 FROM %s LIMIT 1' % quote(name))
+                if cursor.fetchone():
+                    with_rows.append(name)
+            cursor.execute('SHOW CREATE TABLE %s' % quote(name))
+            statements.append({'table': name, 'sql': cursor.fetchone()[1]})
+        cursor.execute('SELECT app, name FROM django_migrations ORDER BY id')
+        migrations = [list(row) for row in cursor.fetchall()]
+    return {'tables': statements, 'migrations': migrations, 'rowsNotKept': with_rows}
 
 
 _mg_ddl_replay()

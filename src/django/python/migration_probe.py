@@ -14,7 +14,8 @@ def _mg_probe(want_sql):
     executor = _mg_Executor(connection)
     loader = executor.loader
     graph = loader.graph
-    out = {'conflicts': {app: sorted(names) for app, names in loader.detect_conflicts().items()}, 'inconsistentHistory': None}
+    import django as _mg_django
+    out = {'conflicts': {app: sorted(names) for app, names in loader.detect_conflicts().items()}, 'inconsistentHistory': None, 'django': _mg_django.get_version()}
     try:
         loader.check_consistent_history(connection)
     except Exception as error:
