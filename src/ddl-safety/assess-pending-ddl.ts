@@ -42,8 +42,8 @@ export interface AssessInput {
   alias: string;
   probe: MigrationProbe;
   secrets: string[];
-  /** Told the scratch database's name as soon as it exists (deploy journals it, so a kill -9 leaves a name to drop). */
-  onScratchCreated?: (name: string) => void;
+  /** Told the scratch database's name before it is created (deploy journals it, so a kill -9 at any moment leaves a name to drop). */
+  onScratchNamed?: (name: string) => void;
 }
 
 /** The database's default character set and collation: the scratch database gets the same, so the server answers alike. */
@@ -64,8 +64,8 @@ export async function assessPendingDdl(input: AssessInput): Promise<LockSafetyRe
   const defaults = await databaseDefaults(settings);
   const name = scratchDatabaseName(config.raw.drift.scratchDatabase, settings.database);
   // Deploy handles Ctrl-C itself (restore, service start): a signal stops the Django child, and finally drops.
+  input.onScratchNamed?.(name);
   const scratch = await createScratchDatabase(server.settings, name, defaults, server.label, { onSignal: 'abort' });
-  input.onScratchCreated?.(name);
   try {
     const { replay, cache } = await replayWithCache({
       config,

@@ -243,7 +243,7 @@ async function runLocked(run: LockedRun): Promise<number> {
     await runner.run('lock-safety', `lock safety of ${incoming ? `the fetched ${incoming.slice(0, 12)}` : 'the checkout'} (the application still runs)`, async (step) => {
       let assessment;
       try {
-        assessment = await assessIncomingCode({ config, env, settings, alias: input.alias, secrets: run.secrets, allowBlocking: Boolean(options.allowBlocking), commit: incoming, onScratchCreated: (name) => step.note({ scratchDatabase: name }, true) });
+        assessment = await assessIncomingCode({ config, env, settings, alias: input.alias, secrets: run.secrets, allowBlocking: Boolean(options.allowBlocking), commit: incoming, onScratchNamed: (name) => step.note({ scratchDatabase: name }, true) });
       } catch (error) {
         // Django could not run on the fetched code apart from the checkout: assessed after the pull instead.
         // (On the checkout itself it would fail after the stop just the same: refused now.)
@@ -310,7 +310,7 @@ async function runLocked(run: LockedRun): Promise<number> {
       // Assessed on other migrations, or not at all (Django could not run on the fetched code alone): check them now.
       if (state.assessedPending) output.line('warn', `the pending migrations differ from those assessed before the stop (${state.assessedPending.join(', ') || 'none'}): assessing them again`);
       await runner.run('lock-safety', 'lock safety (after the pull)', async (step) => {
-        const outcome: LockSafetyOutcome = await checkLockSafety({ config, env, settings, alias: input.alias, probe, secrets: run.secrets, allowBlocking: Boolean(options.allowBlocking), onScratchCreated: (name) => step.note({ scratchDatabase: name }, true) });
+        const outcome: LockSafetyOutcome = await checkLockSafety({ config, env, settings, alias: input.alias, probe, secrets: run.secrets, allowBlocking: Boolean(options.allowBlocking), onScratchNamed: (name) => step.note({ scratchDatabase: name }, true) });
         step.note(outcome.journal);
         for (const line of outcome.lines) output.detail(line);
         if (outcome.refusal) throw outcome.refusal;

@@ -28,7 +28,7 @@ export interface AssessIncomingInput {
   allowBlocking: boolean;
   /** The fetched commit to assess; null: the checkout as it is. */
   commit: string | null;
-  onScratchCreated?: (name: string) => void;
+  onScratchNamed?: (name: string) => void;
 }
 
 /** Django's plan for the incoming code and its lock safety; Django failing to run there throws (ProbeError). */
@@ -48,7 +48,7 @@ export async function assessIncomingCode(input: AssessIncomingInput): Promise<In
 async function assessIn(config: ResolvedConfig, input: AssessIncomingInput, pinned: boolean): Promise<IncomingAssessment> {
   const probe = await probeMigrations(config, { sql: false, env: input.env, secrets: input.secrets, alias: input.alias, pinned: pinned ? { alias: input.alias, database: input.settings } : undefined });
   if (!probe.pending.length || Object.keys(probe.conflicts).length || probe.inconsistentHistory) return { probe, lockSafety: null };
-  const lockSafety = await checkLockSafety({ config, env: input.env, settings: input.settings, alias: input.alias, probe, secrets: input.secrets, allowBlocking: input.allowBlocking, onScratchCreated: input.onScratchCreated });
+  const lockSafety = await checkLockSafety({ config, env: input.env, settings: input.settings, alias: input.alias, probe, secrets: input.secrets, allowBlocking: input.allowBlocking, onScratchNamed: input.onScratchNamed });
   return { probe, lockSafety };
 }
 

@@ -32,7 +32,7 @@ export async function checkLockSafety(input: LockSafetyInput): Promise<LockSafet
   let report: LockSafetyReport | null = null;
   let problem: string | null = null;
   try {
-    report = await assessPendingDdl({ config, env: input.env, settings, alias: input.alias, probe: input.probe, secrets: input.secrets, onScratchCreated: input.onScratchCreated });
+    report = await assessPendingDdl({ config, env: input.env, settings, alias: input.alias, probe: input.probe, secrets: input.secrets, onScratchNamed: input.onScratchNamed });
   } catch (error) {
     if (error instanceof UserError && /Refused/.test(error.message)) throw error;
     const fix = (error as { fix?: string }).fix;

@@ -65,11 +65,18 @@ export async function recoverInterruptedDeploy(input: RecoveryInput): Promise<Re
       output.detail(`removed the unfinished backup ${plan.tempFile}`);
     }
     if (plan.scratchDatabase) {
-      // Only ever a name the lock-safety step created (…__drift_<random>), never the deployed database.
+      // Only ever a name the lock-safety step chose (…__drift_<random>), never the deployed database. It is
+      // journaled before it is created, so a kill -9 may have come before the database existed.
       const server = resolveScratchServer(config.raw, env, settings, config.configFile ?? '(defaults)');
       if (plan.scratchDatabase !== settings.database) {
-        await withConnection({ ...server.settings, database: plan.scratchDatabase }, (connection) => connection.query(`DROP DATABASE IF EXISTS ${quoteIdentifier(plan.scratchDatabase!)}`), { database: null });
-        output.detail(`dropped the scratch database "${plan.scratchDatabase}" left by the lock-safety step`);
+        const scratch = plan.scratchDatabase;
+        const dropped = await withConnection({ ...server.settings, database: scratch }, async (connection) => {
+          const [rows] = await connection.query('SELECT SCHEMA_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?', [scratch]);
+          if ((rows as unknown[]).length === 0) return false;
+          await connection.query(`DROP DATABASE IF EXISTS ${quoteIdentifier(scratch)}`);
+          return true;
+        }, { database: null });
+        if (dropped) output.detail(`dropped the scratch database "${scratch}" left by the lock-safety step`);
       }
     }
     let action = plan.action;
