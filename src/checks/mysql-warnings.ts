@@ -3,6 +3,7 @@
 import type { MigrationOperation, ParsedMigration } from '../django/migration-types.js';
 import type { ClassifiedMigration } from './ddl-classification.js';
 import type { Problem, Severity } from './problem.js';
+import { migrationId } from '../django/migration-types.js';
 
 // Operations that issue DDL. State-only ones (AlterModelOptions, AlterModelManagers) and custom ones are left out.
 const SCHEMA_OPERATIONS = new Set([
@@ -37,7 +38,7 @@ export function mysqlMigrationWarnings(migrations: readonly ParsedMigration[], o
       problems.push({
         code: 'mysql-schema-and-data-operations',
         severity,
-        title: `${migration.app}.${migration.name} mixes schema changes (${describe(schema)}) with ${describe(data)}`,
+        title: `${migrationId(migration)} mixes schema changes (${describe(schema)}) with ${describe(data)}`,
         files: [file],
         why: 'On MySQL each DDL statement commits on its own: if the data step fails, the schema changes stay, the migration is not recorded, and rerunning it fails.',
         fix: `move ${data.map((op) => op.type).join(' and ')} into its own migration (python manage.py makemigrations --empty ${migration.app})`,
@@ -46,7 +47,7 @@ export function mysqlMigrationWarnings(migrations: readonly ParsedMigration[], o
       problems.push({
         code: 'mysql-several-schema-operations',
         severity,
-        title: `${migration.app}.${migration.name} holds ${schema.length} schema operations (${describe(schema)})`,
+        title: `${migrationId(migration)} holds ${schema.length} schema operations (${describe(schema)})`,
         files: [file],
         why: 'On MySQL each DDL statement commits on its own: a failure halfway leaves the migration half-applied and unrecorded, and rerunning it fails on what was already done.',
         fix: 'split it into one migration per operation on existing tables (each a file of its own, chained by dependencies)',
@@ -79,7 +80,7 @@ export function notNullWithoutDefaultWarnings(migrations: readonly ClassifiedMig
   const created = new Set<string>();
   const problems: Problem[] = [];
   for (const migration of migrations) {
-    const id = `${migration.app}.${migration.name}`;
+    const id = migrationId(migration);
     for (const statement of migration.statements) {
       if (statement.kind === 'create-table' && statement.table) created.add(statement.table);
       if (!statement.table || created.has(statement.table)) continue;

@@ -20,6 +20,7 @@ import type { ClassifiedMigration } from '../checks/ddl-classification.js';
 import { replayAndClassify } from './ddl-replay.js';
 import { readTableSizes } from './table-sizes.js';
 import { describeStatement } from './report-lines.js';
+import { migrationId } from '../django/migration-types.js';
 
 // Connection errors that mean no server answers (as opposed to one that answers and refuses).
 const UNREACHABLE = new Set(['ECONNREFUSED', 'ENOENT', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT']);
@@ -118,8 +119,8 @@ export async function checkMigrationSql(input: MigrationSqlInput): Promise<Migra
     }
     if (replay instanceof Error) return { checked: false, reason: `Django could not run the migrations on a scratch database: ${firstLine(replay)}` };
     if (replay.error?.phase === 'replay') return { checked: false, reason: `Django could not migrate a scratch database to just before them: ${replay.error.message}` };
-    const fileOf = new Map(input.migrations.map((migration) => [`${migration.app}.${migration.name}`, migration.file]));
-    const ours = replay.migrations.filter((migration) => fileOf.has(`${migration.app}.${migration.name}`));
+    const fileOf = new Map(input.migrations.map((migration) => [migrationId(migration), migration.file]));
+    const ours = replay.migrations.filter((migration) => fileOf.has(migrationId(migration)));
     const warnings = await blockingWarnings(ours, settings, replay.server ?? 'your server', fileOf);
     if (input.notNull.enabled) warnings.push(...notNullWithoutDefaultWarnings(ours, { pathOf: (migration) => fileOf.get(migration) ?? '', block: input.notNull.block }));
     const outcome: MigrationSqlOutcome = { checked: true, server: replay.server ?? 'unknown server', warnings, failed: replay.error ? { migration: replay.error.migration ?? null, message: replay.error.message } : null, ms: Date.now() - started };

@@ -3,6 +3,7 @@
 import { formatBytes } from '../ui/format-bytes.js';
 import { formatEstimate, type StatementAssessment } from '../checks/blocking-ddl.js';
 import type { LockSafetyReport } from './assess-pending-ddl.js';
+import { migrationId } from '../django/migration-types.js';
 
 const MAX_SQL = 160;
 
@@ -10,8 +11,8 @@ const MAX_SQL = 160;
 export function describeLockSafety(report: LockSafetyReport): string[] {
   const lines: string[] = [describeScratchSchema(report)];
   for (const migration of report.replay.migrations) {
-    const items = report.assessed.filter((item) => item.migration === `${migration.app}.${migration.name}`);
-    lines.push(`${migration.app}.${migration.name}:${items.length ? '' : ' no DDL'}`);
+    const items = report.assessed.filter((item) => item.migration === migrationId(migration));
+    lines.push(`${migrationId(migration)}:${items.length ? '' : ' no DDL'}`);
     for (const item of items) lines.push(`  ${describeStatement(item)}`);
   }
   if (report.replay.error) {

@@ -12,6 +12,7 @@ import { readProjectStatus } from '../status/project-status.js';
 import { askYesNo } from '../ui/prompts.js';
 import { runManagePy } from '../django/manage-py.js';
 import { errorStyle } from '../ui/style.js';
+import { migrationId } from '../django/migration-types.js';
 
 const STATUS_TIMEOUT_MS = 8_000;
 
@@ -47,7 +48,7 @@ export async function reportAfterUpdate(options: { cwd: string; configPath?: str
   } catch (error) {
     statusUnknownBecause = (error as Error).message.replace(/\.$/, '');
   }
-  const appliedIds = new Set(status?.apps.flatMap((app) => app.migrations.filter((entry) => entry.applied).map((entry) => `${app.app}.${entry.name}`)) ?? []);
+  const appliedIds = new Set(status?.apps.flatMap((app) => app.migrations.filter((entry) => entry.applied).map((entry) => migrationId({ app: app.app, name: entry.name }))) ?? []);
   const plan = planAfterUpdate({
     event: span.event,
     changes,
@@ -56,7 +57,7 @@ export async function reportAfterUpdate(options: { cwd: string; configPath?: str
     role: config.role,
     previousRef: span.previousRef,
     currentRef: (span.currentBranch !== undefined ? span.currentBranch : await currentBranch(repository)) ?? undefined,
-    changedButApplied: changes.changed.map((migration) => `${migration.app}.${migration.name}`).filter((id) => appliedIds.has(id)),
+    changedButApplied: changes.changed.map(migrationId).filter((id) => appliedIds.has(id)),
   });
   process.stderr.write(`${plan.lines.join('\n')}\n`);
   if (plan.offerMigrate === 0) return;

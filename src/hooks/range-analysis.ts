@@ -20,6 +20,7 @@ import type { HookContext } from './hook-context.js';
 import { djangoMigrationReader } from './django-migration-fallback.js';
 import { withFormerApps } from './former-apps.js';
 import { publishedChangeFindings } from './published-changes.js';
+import { migrationId } from '../django/migration-types.js';
 
 export interface RangeOptions {
   /** The commit being pushed or reviewed. */
@@ -164,8 +165,8 @@ async function shippedChanges(context: HookContext, changes: readonly FileChange
 
 function unionByKey(ours: readonly ParsedMigration[], theirs: readonly ParsedMigration[]): ParsedMigration[] {
   const byKey = new Map<string, ParsedMigration>();
-  for (const migration of theirs) byKey.set(`${migration.app}.${migration.name}`, migration);
-  for (const migration of ours) byKey.set(`${migration.app}.${migration.name}`, migration);
+  for (const migration of theirs) byKey.set(migrationId(migration), migration);
+  for (const migration of ours) byKey.set(migrationId(migration), migration);
   return [...byKey.values()];
 }
 

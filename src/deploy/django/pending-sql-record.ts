@@ -2,13 +2,14 @@
 import { companionPaths } from '../../backup/backup-files.js';
 import { writeFileDurably } from '../../fs/durable-files.js';
 import type { MigrationProbe } from '../../django/migration-probe.js';
+import { migrationId } from '../../django/migration-types.js';
 
 /** Writes <backup>.pending.sql and returns its path. */
 export async function writePendingSql(backupPath: string, probe: MigrationProbe, context: { revision: string }): Promise<string> {
   const file = companionPaths(backupPath).pendingSql;
   const parts = [`-- Migrations about to be applied by migration-guard deploy (code ${context.revision}), ${new Date().toISOString()}`, `-- Backup taken before: ${backupPath}`, ''];
   for (const migration of probe.pending) {
-    const key = `${migration.app}.${migration.name}`;
+    const key = migrationId(migration);
     const entry = probe.sql[key];
     parts.push(`-- ${'='.repeat(70)}`, `-- ${key}`, `-- ${'='.repeat(70)}`);
     if (entry?.sql !== undefined) parts.push(entry.sql.trimEnd() || '-- (no SQL: e.g. RunPython only)');

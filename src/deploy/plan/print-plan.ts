@@ -20,6 +20,7 @@ import { describeRecovery, planRecovery } from '../recovery/plan-recovery.js';
 import { probeMigrations, type MigrationProbe } from '../../django/migration-probe.js';
 import { downCommands, upCommands } from '../service/service-commands.js';
 import { checkLockSafety, summarizeLockSafety, type LockSafetyOutcome } from '../lock-safety/lock-safety-step.js';
+import { migrationId } from '../../django/migration-types.js';
 
 export interface PlanInput {
   config: ResolvedConfig;
@@ -56,7 +57,7 @@ export async function printDeployPlan(input: PlanInput): Promise<number> {
   if (probe) {
     pendingCount = probe.pending.length;
     output.line('info', `Migrations in the checkout as it is now${input.pull ? ' (the pull may bring more)' : ''}: ${probe.plan.filter((node) => node.applied).length} applied, ${probe.pending.length} pending`);
-    for (const item of probe.pending) output.detail(`[ ] ${item.app}.${item.name}`);
+    for (const item of probe.pending) output.detail(`[ ] ${migrationId(item)}`);
     if (lockSafety) {
       output.line(lockSafety.refusal ? 'failed' : lockSafety.problem ? 'warn' : 'info', `Lock safety: ${summarizeLockSafety(lockSafety)}`);
       for (const line of lockSafety.lines) output.detail(line);
