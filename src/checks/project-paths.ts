@@ -27,11 +27,6 @@ export interface MigrationPath {
   path: string;
 }
 
-/** Repository-relative path of an absolute one, with forward slashes. */
-export function relativePath(root: string, absolute: string): string {
-  return path.relative(root, absolute).split(path.sep).join('/');
-}
-
 function isInside(file: string, dir: string): boolean {
   return dir === '' || file.startsWith(`${dir}/`);
 }

@@ -7,8 +7,8 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { ResolvedConfig } from '../config/load-config.js';
-import type { DjangoVerdict, WouldCreateMigration } from '../checks/django-verdict.js';
-import { relativePath } from '../checks/project-paths.js';
+import type { DjangoVerdict, WouldCreateMigration } from './django-verdict-types.js';
+import { relativePath } from '../fs/relative-path.js';
 import { PYTHON_HELPERS, djangoEnv } from './django-env.js';
 import { runPython, type PythonRun } from './project-python.js';
 

@@ -1,7 +1,7 @@
 // The hooks' use of Django's verdict: makemigrations --check (src/django/makemigrations-check.ts) on a snapshot,
 // with the project's database settings pointed where nothing listens, so the run can neither read nor change it.
 import type { ResolvedConfig } from '../config/load-config.js';
-import type { DjangoVerdict } from '../checks/django-verdict.js';
+import type { DjangoVerdict } from '../django/django-verdict-types.js';
 import { runMakemigrationsCheck } from '../django/makemigrations-check.js';
 
 export interface DjangoRun {

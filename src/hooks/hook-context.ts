@@ -2,7 +2,8 @@
 import path from 'node:path';
 import { loadConfig, type ResolvedConfig } from '../config/load-config.js';
 import { openRepository, type Repository } from '../git/repository.js';
-import { relativePath, type ProjectPaths } from '../checks/project-paths.js';
+import type { ProjectPaths } from '../checks/project-paths.js';
+import { relativePath } from '../fs/relative-path.js';
 import { writeContextCache } from './context-cache.js';
 
 export interface HookContext {

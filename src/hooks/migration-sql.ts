@@ -3,7 +3,7 @@
 // Loaded only when migrations are staged: it brings mysql2 and execa, which the hooks otherwise skip.
 import path from 'node:path';
 import type { ParsedMigration } from '../django/migration-types.js';
-import { relativePath } from '../checks/project-paths.js';
+import { relativePath } from '../fs/relative-path.js';
 import { checkMigrationSql, type MigrationSqlOutcome } from '../ddl-safety/lock-safety-warnings.js';
 import { git } from '../git/run-git.js';
 import { stagedTreeId, stateDir } from '../git/tree-snapshot.js';

@@ -6,7 +6,7 @@ import { readdir, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import type { TreeEntry } from '../git/tree-entries.js';
 import { readJsonFile, writeJsonFileAtomically } from '../fs/json-file.js';
-import type { DjangoVerdict } from '../checks/django-verdict.js';
+import type { DjangoVerdict } from '../django/django-verdict-types.js';
 import type { PythonIdentity } from './python-identity.js';
 
 // Bump when the runner's flags or output change meaning, so old verdicts are not reused.
