@@ -10,40 +10,23 @@
 // Run: npm run build && npx tsx scripts/bench/deploy-plan.mjs   (BENCH_RUNS=9 for more runs)
 import { execa } from 'execa';
 import mysql from 'mysql2/promise';
-import { cp, readFile, rm, writeFile } from 'node:fs/promises';
+import { rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { median, withBenchSandbox } from './harness.ts';
+import { PYTHON, fixtureDeployProject } from './fixture-deploy-project.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const TARGET_MS = 5000;
-const PYTHON = process.env.MIGRATION_GUARD_PYTHON ?? '/usr/bin/python3';
 const cli = path.join(root, 'dist/cli/main.js');
-const fixture = path.join(root, 'test/fixtures/hcat');
-const gitEnv = { GIT_AUTHOR_NAME: 'Bench', GIT_AUTHOR_EMAIL: 'bench@example.invalid', GIT_COMMITTER_NAME: 'Bench', GIT_COMMITTER_EMAIL: 'bench@example.invalid', GIT_CONFIG_NOSYSTEM: '1' };
 
 await withBenchSandbox('deploy-plan', main);
 
 async function main({ dir: base, server }) {
   const database = 'bench_plan';
-  const admin = await mysql.createConnection({ host: server.host, port: server.port, user: server.admin.user, password: server.admin.password, multipleStatements: true });
   // The scratch databases are <database>__drift_<random>: the app's user may create those (as drift documents).
-  await admin.query(`CREATE DATABASE ${database} CHARACTER SET utf8mb4; CREATE USER 'app'@'%' IDENTIFIED BY 'bench-Pw-1'; GRANT ALL ON ${database}.* TO 'app'@'%'; GRANT ALL ON \`${database}\\_\\_%\`.* TO 'app'@'%'; GRANT PROCESS ON *.* TO 'app'@'%';`);
-  await admin.end();
-  const settings = { host: server.host, port: server.port, user: 'app', password: 'bench-Pw-1', database };
-  const env = { ...process.env, ...gitEnv, HCAT_DB: database, HCAT_USER: 'app', HCAT_PASSWORD: settings.password, HCAT_HOST: server.host, HCAT_PORT: String(server.port), HCAT_MEDIA: path.join(base, 'media'), MIGRATION_GUARD_ROLE: 'production', MIGRATION_GUARD_PYTHON: PYTHON, PYTHONDONTWRITEBYTECODE: '1', NO_COLOR: '1' };
-
-  const seed = path.join(base, 'seed');
-  await cp(fixture, seed, { recursive: true, filter: (source) => !source.includes('__pycache__') });
-  const configFile = path.join(seed, 'migration-guard.config.json');
-  const config = JSON.parse(await readFile(configFile, 'utf8'));
-  await writeFile(configFile, JSON.stringify({ ...config, deploy: { serviceStop: 'true', serviceStart: 'true' } }, null, 2));
-  await writeFile(path.join(seed, '.gitignore'), '__pycache__/\n*.pyc\nmedia/\n');
-  const git = (cwd, ...args) => execa('git', args, { cwd, env });
-  await git(seed, 'init', '-q', '-b', 'main');
-  await git(seed, 'add', '-A');
-  await git(seed, 'commit', '-q', '-m', 'seed');
+  const { settings, env, seed, git } = await fixtureDeployProject({ base, server, database, extraGrants: "GRANT ALL ON `" + database + "\\_\\_%`.* TO 'app'@'%'; GRANT PROCESS ON *.* TO 'app'@'%';" });
   await execa(PYTHON, ['manage.py', 'migrate', '--noinput'], { cwd: seed, env });
   const app = await mysql.createConnection({ ...settings, multipleStatements: true });
   await app.query("INSERT INTO catalog_category (name) VALUES ('Books'), ('Games'); INSERT INTO catalog_product (name, category_id, price_cents, sku) SELECT CONCAT('Product ', seq), 1 + seq % 2, seq * 10, CONCAT('S-', seq) FROM seq_1_to_20000; ANALYZE TABLE catalog_product;");

@@ -12,10 +12,11 @@
 // Run: npm run build && npx tsx scripts/bench/deploy.mjs   (BENCH_RUNS=5 for more runs)
 import { execa } from 'execa';
 import mysql from 'mysql2/promise';
-import { cp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { median, withBenchSandbox } from './harness.ts';
+import { PYTHON, fixtureDeployProject } from './fixture-deploy-project.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const { writeClientOptionsFile } = await import(path.join(root, 'dist/db/client-options-file.js'));
@@ -23,32 +24,15 @@ const { findClientProgram } = await import(path.join(root, 'dist/db/client-progr
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const TARGET_OVERHEAD_MS = 2000;
-const PYTHON = process.env.MIGRATION_GUARD_PYTHON ?? '/usr/bin/python3';
 const cli = path.join(root, 'dist/cli/main.js');
-const fixture = path.join(root, 'test/fixtures/hcat');
-const gitEnv = { GIT_AUTHOR_NAME: 'Bench', GIT_AUTHOR_EMAIL: 'bench@example.invalid', GIT_COMMITTER_NAME: 'Bench', GIT_COMMITTER_EMAIL: 'bench@example.invalid', GIT_CONFIG_NOSYSTEM: '1' };
 
 await withBenchSandbox('deploy', main);
 
 async function main({ dir: base, server }) {
   const database = 'bench_deploy';
-  const admin = await mysql.createConnection({ host: server.host, port: server.port, user: server.admin.user, password: server.admin.password, multipleStatements: true });
-  await admin.query(`CREATE DATABASE ${database} CHARACTER SET utf8mb4; CREATE USER 'app'@'%' IDENTIFIED BY 'bench-Pw-1'; GRANT ALL ON ${database}.* TO 'app'@'%';`);
-  await admin.end();
-  const settings = { host: server.host, port: server.port, user: 'app', password: 'bench-Pw-1', database };
-  const env = { ...process.env, ...gitEnv, HCAT_DB: database, HCAT_USER: 'app', HCAT_PASSWORD: settings.password, HCAT_HOST: server.host, HCAT_PORT: String(server.port), HCAT_MEDIA: path.join(base, 'media'), MIGRATION_GUARD_ROLE: 'production', MIGRATION_GUARD_PYTHON: PYTHON, PYTHONDONTWRITEBYTECODE: '1', NO_COLOR: '1' };
+  const { settings, env, seed, git } = await fixtureDeployProject({ base, server, database });
 
   // origin ← dev (commits the new migrations) ; server (deploys)
-  const seed = path.join(base, 'seed');
-  await cp(fixture, seed, { recursive: true, filter: (source) => !source.includes('__pycache__') });
-  const configFile = path.join(seed, 'migration-guard.config.json');
-  const config = JSON.parse(await readFile(configFile, 'utf8'));
-  await writeFile(configFile, JSON.stringify({ ...config, deploy: { serviceStop: 'true', serviceStart: 'true' } }, null, 2));
-  await writeFile(path.join(seed, '.gitignore'), '__pycache__/\n*.pyc\nmedia/\n');
-  const git = (cwd, ...args) => execa('git', args, { cwd, env });
-  await git(seed, 'init', '-q', '-b', 'main');
-  await git(seed, 'add', '-A');
-  await git(seed, 'commit', '-q', '-m', 'seed');
   const origin = path.join(base, 'origin.git');
   const dev = path.join(base, 'dev');
   const checkout = path.join(base, 'server');
