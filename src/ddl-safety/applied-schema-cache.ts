@@ -5,10 +5,11 @@
 // the database defaults and the applied set. An entry whose checksum or key does not match is never believed.
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { readFile, readdir, rm, stat } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { projectCacheDir } from '../config/local-state.js';
-import type { MigrationFile } from '../django/migration-files.js';
+import { hashMigrationFiles, type MigrationFile } from '../django/migration-files.js';
+import { keepNewestFiles } from '../fs/keep-newest-files.js';
 import { readJsonFile, writeJsonFileAtomically } from '../fs/json-file.js';
 import { packageVersion } from '../package-version.js';
 import type { CapturedSchema } from './ddl-replay.js';
@@ -64,12 +65,7 @@ export async function appliedSchemaCacheKey(inputs: AppliedSchemaKeyInputs): Pro
     }),
   );
   hash.update(inputs.replayScript);
-  const files = inputs.migrationFiles.flat().map((entry) => entry.file).sort();
-  const contents = await Promise.all(files.map((file) => readFile(file)));
-  files.forEach((file, i) => {
-    hash.update(`\0${path.relative(inputs.projectRoot, file)}\0`);
-    hash.update(contents[i]!);
-  });
+  await hashMigrationFiles(hash, inputs.migrationFiles, inputs.projectRoot);
   return hash.digest('hex');
 }
 
@@ -105,7 +101,7 @@ export async function writeAppliedSchema(file: string, key: string, entry: Appli
   } catch {
     return 'write failed';
   }
-  await pruneOldEntries(path.dirname(file), file).catch(() => undefined);
+  await keepNewestFiles(path.dirname(file), FILE_PATTERN, KEEP_ENTRIES, file).catch(() => undefined);
   return 'written';
 }
 
@@ -116,14 +112,4 @@ export async function forgetAppliedSchema(file: string): Promise<void> {
 
 function checksumOf(schema: CapturedSchema): string {
   return createHash('sha256').update(JSON.stringify(schema)).digest('hex');
-}
-
-async function pruneOldEntries(dir: string, keep: string): Promise<void> {
-  const names = (await readdir(dir)).filter((name) => FILE_PATTERN.test(name));
-  if (names.length <= KEEP_ENTRIES) return;
-  const entries = await Promise.all(names.map(async (name) => ({ file: path.join(dir, name), mtime: (await stat(path.join(dir, name)).catch(() => null))?.mtimeMs ?? 0 })));
-  entries.sort((a, b) => b.mtime - a.mtime);
-  for (const entry of entries.slice(KEEP_ENTRIES)) {
-    if (entry.file !== keep) await rm(entry.file, { force: true });
-  }
 }

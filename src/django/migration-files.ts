@@ -1,6 +1,7 @@
 // Finds and reads an app's migration modules from disk, choosing files the way Django's loader does.
+import type { Hash } from 'node:crypto';
 import { readFileSync, type Stats } from 'node:fs';
-import { access, readdir } from 'node:fs/promises';
+import { access, readFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { MigrationParseError, parseMigrationSource } from './migration-parser.js';
 import type { ParsedMigration } from './migration-types.js';
@@ -84,4 +85,14 @@ async function exists(file: string): Promise<boolean> {
   } catch {
     return false;
   }
+}
+
+/** Feeds every migration file's path (relative to `root`) and content into `hash`, in a stable order: a cache key's part. */
+export async function hashMigrationFiles(hash: Hash, migrationFiles: readonly (readonly MigrationFile[])[], root: string): Promise<void> {
+  const files = migrationFiles.flat().map((entry) => entry.file).sort();
+  const contents = await Promise.all(files.map((file) => readFile(file)));
+  files.forEach((file, i) => {
+    hash.update(`\0${path.relative(root, file)}\0`);
+    hash.update(contents[i]!);
+  });
 }

@@ -1,9 +1,9 @@
 // Caches the reference schema under .migration-guard/cache/, keyed by everything that shapes it.
 import { createHash } from 'node:crypto';
-import { readFile, readdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { projectCacheDir } from '../config/local-state.js';
-import type { MigrationFile } from '../django/migration-files.js';
+import { hashMigrationFiles, type MigrationFile } from '../django/migration-files.js';
+import { keepNewestFiles } from '../fs/keep-newest-files.js';
 import type { MigrationKey } from '../django/migration-types.js';
 import { readJsonFile, rememberJsonFile } from '../fs/json-file.js';
 import type { DatabaseSchema, ServerInfo } from './schema/types.js';
@@ -11,6 +11,7 @@ import type { DatabaseSchema, ServerInfo } from './schema/types.js';
 /** Bump when the cached shape or what read-schema records changes. */
 const CACHE_FORMAT = 1;
 const KEEP_ENTRIES = 5;
+const FILE_PATTERN = /^drift-reference-[0-9a-f]+\.json$/;
 
 /** A reference schema: what `migrate` builds on an empty database, and the migrations it recorded. */
 export interface ReferenceSchema {
@@ -38,12 +39,7 @@ export interface ReferenceKeyInputs {
 export async function referenceCacheKey(inputs: ReferenceKeyInputs): Promise<string> {
   const hash = createHash('sha256');
   hash.update(JSON.stringify({ format: CACHE_FORMAT, django: inputs.djangoVersion, settings: inputs.settingsModule, server: inputs.server, defaults: inputs.defaults, setup: inputs.setup }));
-  const files = inputs.migrationFiles.flat().map((entry) => entry.file).sort();
-  const contents = await Promise.all(files.map((file) => readFile(file)));
-  files.forEach((file, i) => {
-    hash.update(`\0${path.relative(inputs.repoRoot, file)}\0`);
-    hash.update(contents[i]!);
-  });
+  await hashMigrationFiles(hash, inputs.migrationFiles, inputs.repoRoot);
   return hash.digest('hex');
 }
 
@@ -65,15 +61,5 @@ export function readCachedReference(file: string, key: string): ReferenceSchema 
  */
 export async function writeCachedReference(file: string, key: string, reference: ReferenceSchema): Promise<void> {
   rememberJsonFile(file, { format: CACHE_FORMAT, key, reference });
-  await pruneOldEntries(path.dirname(file), file).catch(() => undefined);
-}
-
-async function pruneOldEntries(dir: string, keep: string): Promise<void> {
-  const names = (await readdir(dir)).filter((name) => /^drift-reference-[0-9a-f]+\.json$/.test(name));
-  if (names.length <= KEEP_ENTRIES) return;
-  const entries = await Promise.all(names.map(async (name) => ({ file: path.join(dir, name), mtime: (await stat(path.join(dir, name)).catch(() => null))?.mtimeMs ?? 0 })));
-  entries.sort((a, b) => b.mtime - a.mtime);
-  for (const entry of entries.slice(KEEP_ENTRIES)) {
-    if (entry.file !== keep) await rm(entry.file, { force: true });
-  }
+  await keepNewestFiles(path.dirname(file), FILE_PATTERN, KEEP_ENTRIES, file).catch(() => undefined);
 }
