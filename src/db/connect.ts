@@ -76,6 +76,15 @@ export function explainConnectionError(error: unknown, settings: ConnectionSetti
   }
 }
 
+// The codes of explainConnectionError's cases in which no server answered (as opposed to one that answered and refused).
+const NO_SERVER_CODES = new Set(['ECONNREFUSED', 'ENOENT', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT']);
+
+/** Whether connect()'s error (a DatabaseUnreachableError) means that no server answered: nothing listening, an unknown host, a timeout. */
+export function isNoServerError(error: unknown): boolean {
+  const code = ((error as Error)?.cause as { code?: string } | undefined)?.code ?? '';
+  return NO_SERVER_CODES.has(code);
+}
+
 /** Runs `work` with a connection and always closes it. */
 export async function withConnection<T>(settings: ConnectionSettings, work: (connection: Connection) => Promise<T>, options?: { database?: string | null; multipleStatements?: boolean }): Promise<T> {
   const connection = await connect(settings, options);

@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import type { ResolvedConfig } from '../config/load-config.js';
 import { readJsonFile, rememberJsonFile } from '../fs/json-file.js';
 import type { ConnectionSettings } from '../db/connection-settings.js';
-import { withConnection } from '../db/connect.js';
+import { isNoServerError, withConnection } from '../db/connect.js';
 import { resolveConnectionSettings } from '../db/database-target.js';
 import { createScratchDatabase, scratchDatabaseName } from '../drift/scratch-database.js';
 import { resolveScratchServer } from '../drift/scratch-server.js';
@@ -21,9 +21,6 @@ import { replayAndClassify } from './ddl-replay.js';
 import { readTableSizes } from './table-sizes.js';
 import { describeStatement } from './report-lines.js';
 import { migrationId } from '../django/migration-types.js';
-
-// Connection errors that mean no server answers (as opposed to one that answers and refuses).
-const UNREACHABLE = new Set(['ECONNREFUSED', 'ENOENT', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT']);
 
 export interface CommittedMigration {
   app: string;
@@ -79,9 +76,8 @@ export async function checkMigrationSql(input: MigrationSqlInput): Promise<Migra
   try {
     await withConnection(settings, (connection) => connection.query('SELECT 1'));
   } catch (error) {
-    const code = ((error as Error).cause as { code?: string } | undefined)?.code ?? '';
     const where = settings.socket ?? `${settings.host}:${settings.port}`;
-    return { checked: false, reason: UNREACHABLE.has(code) ? `no database reachable at ${where}` : `the database refused the connection: ${firstLine(error)}` };
+    return { checked: false, reason: isNoServerError(error) ? `no database reachable at ${where}` : `the database refused the connection: ${firstLine(error)}` };
   }
   let server;
   try {
