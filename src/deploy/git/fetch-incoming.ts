@@ -2,7 +2,7 @@
 // application keeps the code it has), and later, once that commit has been assessed and the application is
 // stopped, fast-forward the checkout to exactly that commit (never to whatever the remote holds by then).
 import { git, runGit } from '../../git/run-git.js';
-import { headCommit, type PullResult, type PullSource } from './pull.js';
+import { commitsBetween, headCommit, type PullResult, type PullSource } from './pull.js';
 
 export interface IncomingCode {
   /** HEAD when fetched. */
@@ -21,7 +21,7 @@ export async function fetchIncoming(cwd: string, source: PullSource): Promise<In
   await runGit(cwd, ['fetch', '--quiet', '--no-tags', source.remote, source.branch]);
   const incoming = (await git(cwd, ['rev-parse', '--verify', 'FETCH_HEAD^{commit}'])).trim();
   const fastForward = before === incoming || (await runGit(cwd, ['merge-base', '--is-ancestor', before, incoming], { okExitCodes: [1] })).exitCode === 0;
-  const commits = before === incoming ? 0 : Number((await git(cwd, ['rev-list', '--count', `${before}..${incoming}`])).trim());
+  const commits = await commitsBetween(cwd, before, incoming);
   return { before, incoming, commits, fastForward };
 }
 
@@ -30,6 +30,6 @@ export async function fastForwardTo(cwd: string, incoming: string): Promise<Pull
   const before = await headCommit(cwd);
   const result = await runGit(cwd, ['merge', '--ff-only', '--quiet', incoming]);
   const after = await headCommit(cwd);
-  const commits = before === after ? 0 : Number((await git(cwd, ['rev-list', '--count', `${before}..${after}`])).trim());
+  const commits = await commitsBetween(cwd, before, after);
   return { before, after, commits, output: `${result.stdout}${result.stderr}`.trim() };
 }

@@ -1,4 +1,5 @@
-// The deploy's git side: where to pull from, `git pull --ff-only`, and moving back if the deploy fails.
+// The deploy's git side: where to pull from, and moving back if the deploy fails (the pull itself is a fetch,
+// then a fast-forward to the assessed commit: fetch-incoming.ts).
 import { git, runGit, GitError } from '../../git/run-git.js';
 
 export interface PullSource {
@@ -33,13 +34,9 @@ export interface PullResult {
   output: string;
 }
 
-/** `git pull --ff-only <remote> <branch>`; a diverged or failing pull throws GitError and changes nothing. */
-export async function pullFastForward(cwd: string, source: PullSource): Promise<PullResult> {
-  const before = await headCommit(cwd);
-  const result = await runGit(cwd, ['pull', '--ff-only', '--no-rebase', '--quiet', source.remote, source.branch]);
-  const after = await headCommit(cwd);
-  const commits = before === after ? 0 : Number((await git(cwd, ['rev-list', '--count', `${before}..${after}`])).trim());
-  return { before, after, commits, output: `${result.stdout}${result.stderr}`.trim() };
+/** How many commits `after` has that `before` lacks (0 when they are the same). */
+export async function commitsBetween(cwd: string, before: string, after: string): Promise<number> {
+  return before === after ? 0 : Number((await git(cwd, ['rev-list', '--count', `${before}..${after}`])).trim());
 }
 
 /** Moves the checkout back to `commit` after a failed deploy (the tree was clean, so nothing local is lost). */
