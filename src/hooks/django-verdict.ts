@@ -57,7 +57,7 @@ export async function djangoVerdictFor(context: HookContext, source: TreeSource)
     if (cached) return { verdict: cached, cached: true, djangoMs: 0, python: chosen };
   }
 
-  return withTreeSnapshot(context, source, extraFiles, async (snapshotDir) => {
+  return withTreeSnapshot(context, await treeIdOf(context, source), extraFiles, async (snapshotDir) => {
     const { runDjangoVerdict } = await import('./django-verdict-runner.js');
     let run = await runDjangoVerdict({ config, python, snapshotDir, repoRoot: repository.root, appLabels });
     const noDjango = run.verdict.kind === 'could-not-run' && (run.verdict.cause === 'no-python' || run.verdict.cause === 'no-django');
@@ -85,13 +85,18 @@ export async function djangoVerdictFor(context: HookContext, source: TreeSource)
   });
 }
 
+/** The id of the tree a source stands for: the staged state written as a tree, or a commit's tree. */
+export async function treeIdOf(context: HookContext, source: TreeSource): Promise<string> {
+  const { repository } = context;
+  return source.kind === 'index' ? stagedTreeId(repository) : (await git(repository.root, ['rev-parse', `${source.rev}^{tree}`])).trim();
+}
+
 /**
- * Runs `work` on a checkout of the tree (the staged state or a commit) outside the working tree, with the
+ * Runs `work` on a checkout of the tree (`treeIdOf`: the staged state or a commit) outside the working tree, with the
  * untracked files the settings need (hooks.snapshotFiles) copied in; the snapshot is given back afterwards.
  */
-export async function withTreeSnapshot<T>(context: HookContext, source: TreeSource, extraFiles: ReadonlyArray<{ path: string }> | null, work: (snapshotDir: string) => Promise<T>): Promise<T> {
+export async function withTreeSnapshot<T>(context: HookContext, tree: string, extraFiles: ReadonlyArray<{ path: string }> | null, work: (snapshotDir: string) => Promise<T>): Promise<T> {
   const { repository } = context;
-  const tree = source.kind === 'index' ? await stagedTreeId(repository) : (await git(repository.root, ['rev-parse', `${source.rev}^{tree}`])).trim();
   const snapshot = await checkoutTreeSnapshot(repository, tree);
   try {
     for (const file of extraFiles ?? (await extraFileDigests(context))) {

@@ -5,9 +5,8 @@ import path from 'node:path';
 import type { ParsedMigration } from '../django/migration-types.js';
 import { relativePath } from '../fs/relative-path.js';
 import { checkMigrationSql, type MigrationSqlOutcome } from '../ddl-safety/lock-safety-warnings.js';
-import { git } from '../git/run-git.js';
-import { stagedTreeId, stateDir } from '../git/tree-snapshot.js';
-import { extraFileDigests, withTreeSnapshot, type TreeSource, type VerdictResult } from './django-verdict.js';
+import { stateDir } from '../git/tree-snapshot.js';
+import { extraFileDigests, treeIdOf, withTreeSnapshot, type TreeSource, type VerdictResult } from './django-verdict.js';
 import type { HookContext } from './hook-context.js';
 
 export type { MigrationSqlOutcome } from '../ddl-safety/lock-safety-warnings.js';
@@ -33,10 +32,10 @@ export async function migrationSqlFor(context: HookContext, request: MigrationSq
   if (verdict.kind === 'could-not-run') return { checked: false, reason: `Django could not run (${verdict.reason})` };
   const python = { ...config.python, path: request.verdict.python.path };
   // The same files (tree and untracked ones the settings read) with the same interpreter: answered from before.
-  const tree = request.source.kind === 'index' ? await stagedTreeId(repository) : (await git(repository.root, ['rev-parse', `${request.source.rev}^{tree}`])).trim();
+  const tree = await treeIdOf(context, request.source);
   const extraFiles = await extraFileDigests(context);
   const key = JSON.stringify([REMEMBER_VERSION, tree, python.path, extraFiles]);
-  return withTreeSnapshot(context, request.source, extraFiles, (snapshotDir) => {
+  return withTreeSnapshot(context, tree, extraFiles, (snapshotDir) => {
     const managePy = path.join(snapshotDir, relativePath(repository.root, config.managePy));
     return checkMigrationSql({
       config: { ...config, python },
